@@ -1,0 +1,632 @@
+/* rebondctl: the operator's tool. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "../dnsd/answer.h"
+#include "conf.h"
+#include "dnset.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+static struct conf conf;
+static struct store *store;
+
+/* Options of the subcommands. */
+static const char *opt_reason, *opt_scope = "local", *opt_status;
+static int64_t opt_days = -1;
+
+static void
+usage(int status)
+{
+	fprintf(status ? stderr : stdout,
+	    "usage: rebondctl [-c FILE] [-d DIR] COMMAND [ARGS]\n"
+	    "commands:\n"
+	    "  add ZONE KEY [--reason CODE] [--days N] [--scope SCOPE] "
+	    "[--status X.Y.Z]\n"
+	    "  del ZONE KEY          delist (this node's evidence; hides older "
+	    "peer evidence)\n"
+	    "  lookup KEY            zones and codes KEY is listed with; exit 0 "
+	    "if listed, 1 if not\n"
+	    "  explain KEY           the evidence and the rule behind the answer\n"
+	    "  list [ZONE]           listings, one a line\n"
+	    "  import ZONE FILE      load an rbldnsd dnset file ('-': stdin)\n"
+	    "  export ZONE           dump a zone in rbldnsd dnset format\n"
+	    "  config                print the effective configuration\n"
+	    "ZONE: rcpt, rdom, sdom or sndr.  KEY: an address (hashed for rcpt "
+	    "and sndr),\n"
+	    "40 hex digits of a SHA-1 hash, or a domain.\n"
+	    "CODE: 2-6 or 10, 127.0.0.X, or a word (hard, soft, recent, "
+	    "complaint, operator,\n"
+	    "throttle, listed, spam, held).  SCOPE: local, peers, federation.\n");
+	exit(status);
+}
+
+static void
+open_store(void)
+{
+	char err[512];
+
+	if (store_open(&store, conf.state_dir, conf.map_size, 0, err,
+	    sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+}
+
+static int
+need_zone(const char *name)
+{
+	int z = zone_from_name(name);
+
+	if (z < 0)
+		fatalx("unknown zone '%s' (rcpt, rdom, sdom, sndr)", name);
+	return z;
+}
+
+static void
+need_key(int zone, const char *text, struct zkey *k)
+{
+	if (zkey_from_text(zone, text, k) != RB_OK)
+		fatalx("'%s' is not %s", text, zone_is_hashed(zone) ?
+		    "an address or a 40-digit SHA-1 hash" : "a domain name");
+}
+
+struct add_args {
+	struct zkey	 key;
+	int		 reason;
+	struct status	 status;
+	int64_t		 expires_in;
+	int		 scope;
+};
+
+static int
+do_add(struct store_txn *t, void *arg)
+{
+	struct add_args *a = arg;
+
+	return store_assert(t, &a->key, a->reason,
+	    a->status.klass ? &a->status : NULL, rb_now(), a->expires_in, 1,
+	    a->scope);
+}
+
+static int
+cmd_add(int argc, char **argv)
+{
+	struct add_args a;
+	int rc;
+
+	if (argc != 2)
+		usage(1);
+	memset(&a, 0, sizeof(a));
+	a.reason = REASON_OPERATOR;
+	need_key(need_zone(argv[0]), argv[1], &a.key);
+	if (opt_reason && (a.reason = reason_parse(a.key.zone,
+	    opt_reason)) < 0)
+		fatalx("--reason %s: not a code of zone %s", opt_reason,
+		    argv[0]);
+	if ((a.scope = scope_parse(opt_scope)) < 0)
+		fatalx("--scope %s: expected local, peers or federation",
+		    opt_scope);
+	if (opt_status && status_parse(opt_status, &a.status) != RB_OK)
+		fatalx("--status %s: expected an enhanced status code such as "
+		    "5.1.1", opt_status);
+	a.expires_in = opt_days >= 0 ? opt_days * 86400 :
+	    conf_expiry(&conf, a.key.zone, a.reason);
+	open_store();
+	if ((rc = store_write(store, do_add, &a)) != RB_OK)
+		fatalx("add: %s", rb_strerror(rc));
+	return 0;
+}
+
+struct del_args {
+	struct zkey	 key;
+	int		 scope;
+};
+
+static int
+do_del(struct store_txn *t, void *arg)
+{
+	struct del_args *a = arg;
+
+	return store_retract(t, &a->key, 0, rb_now(), a->scope);
+}
+
+static int
+cmd_del(int argc, char **argv)
+{
+	struct del_args a;
+	struct listing l;
+	struct store_txn *t;
+	int rc;
+
+	if (argc != 2)
+		usage(1);
+	need_key(need_zone(argv[0]), argv[1], &a.key);
+	if ((a.scope = scope_parse(opt_scope)) < 0)
+		fatalx("--scope %s: expected local, peers or federation",
+		    opt_scope);
+	open_store();
+	rc = store_write(store, do_del, &a);
+	if (rc == RB_ENOENT) {
+		fprintf(stderr, "rebondctl: %s %s: not listed\n", argv[0],
+		    argv[1]);
+		return 1;
+	}
+	if (rc != RB_OK)
+		fatalx("del: %s", rb_strerror(rc));
+	if ((t = store_read(store)) != NULL &&
+	    store_listing_get(t, &a.key, &l) == RB_OK &&
+	    listing_active(&l, rb_now()) > 0)
+		fprintf(stderr, "rebondctl: %s %s: still listed by newer peer "
+		    "evidence; see 'rebondctl explain %s'\n", argv[0], argv[1],
+		    argv[1]);
+	store_read_end(store);
+	return 0;
+}
+
+/* The zones and keys a typed KEY stands for. */
+static int
+candidates(const char *text, struct zkey *keys)
+{
+	int n = 0;
+
+	if (strchr(text, '@') != NULL) {
+		char norm[ADDR_MAX + 1];
+		const char *dom;
+
+		if (addr_normalise(text, strlen(text), norm, sizeof(norm)) < 0)
+			fatalx("'%s' is not an address", text);
+		need_key(ZONE_RCPT, norm, &keys[n++]);
+		need_key(ZONE_SNDR, norm, &keys[n++]);
+		if ((dom = addr_domain(norm)) != NULL &&
+		    zkey_from_text(ZONE_RDOM, dom, &keys[n]) == RB_OK) {
+			n++;
+			need_key(ZONE_SDOM, dom, &keys[n++]);
+		}
+	} else if (strlen(text) == HASH_HEXLEN &&
+	    zkey_from_text(ZONE_RCPT, text, &keys[n]) == RB_OK) {
+		n++;
+		need_key(ZONE_SNDR, text, &keys[n++]);
+	} else {
+		need_key(ZONE_RDOM, text, &keys[n++]);
+		need_key(ZONE_SDOM, text, &keys[n++]);
+	}
+	return n;
+}
+
+static void
+print_codes(const struct listing *l, FILE *out)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		fprintf(out, "%s127.0.0.%u", i ? "," : "", l->r[i].reason);
+}
+
+static int
+cmd_lookup(int argc, char **argv)
+{
+	struct zkey keys[4];
+	struct store_txn *t;
+	int n, i, listed = 0;
+	int64_t now = rb_now();
+
+	if (argc != 1)
+		usage(1);
+	n = candidates(argv[0], keys);
+	open_store();
+	if ((t = store_read(store)) == NULL)
+		fatalx("cannot read the store");
+	for (i = 0; i < n; i++) {
+		struct listing l;
+		char key[DOMAIN_MAX + 1], txt[1024];
+		int rc = store_listing_get(t, &keys[i], &l);
+
+		if (rc != RB_OK && rc != RB_ENOENT)
+			fatalx("lookup: %s", rb_strerror(rc));
+		if (rc != RB_OK || listing_active(&l, now) == 0)
+			continue;
+		zkey_to_text(&keys[i], key, sizeof(key));
+		printf("%s %s ", zone_name(keys[i].zone), key);
+		print_codes(&l, stdout);
+		answer_txt(keys[i].zone, &l, txt, sizeof(txt));
+		printf(" %s\n", txt);
+		listed = 1;
+	}
+	store_read_end(store);
+	if (!listed)
+		printf("%s: not listed\n", argv[0]);
+	return listed ? 0 : 1;
+}
+
+struct explain_ctx {
+	struct store_txn	*t;
+	struct evidence		 ev[256];
+	int			 n;
+};
+
+static int
+collect(const struct evidence *e, void *arg)
+{
+	struct explain_ctx *x = arg;
+
+	if (x->n < 256)
+		x->ev[x->n++] = *e;
+	return 0;
+}
+
+static const char *const trust_names[] = { "full", "partial", "observe" };
+
+static int
+cmd_explain(int argc, char **argv)
+{
+	static struct explain_ctx x;
+	struct zkey keys[4];
+	int n, i, j, any = 0;
+	int64_t now = rb_now();
+
+	if (argc != 1)
+		usage(1);
+	n = candidates(argv[0], keys);
+	open_store();
+	if ((x.t = store_read(store)) == NULL)
+		fatalx("cannot read the store");
+	for (i = 0; i < n; i++) {
+		struct listing l;
+		uint8_t verdict[256];
+		char key[DOMAIN_MAX + 1];
+
+		x.n = 0;
+		store_evidence_foreach(x.t, &keys[i], collect, &x);
+		if (x.n == 0)
+			continue;
+		any = 1;
+		zkey_to_text(&keys[i], key, sizeof(key));
+		policy_compute(x.ev, x.n, now, &l, verdict);
+		printf("%s %s: %s", zone_name(keys[i].zone), key,
+		    l.n ? "listed " : "not listed");
+		print_codes(&l, stdout);
+		printf("\n");
+		for (j = 0; j < x.n; j++) {
+			const struct evidence *e = &x.ev[j];
+			struct origin o;
+			char st[16], first[24], last[24], exp[24];
+
+			if (store_origin_get(x.t, e->origin, &o) != RB_OK)
+				snprintf(o.name, sizeof(o.name), "origin#%u",
+				    e->origin);
+			status_format(&e->rec.status, st, sizeof(st));
+			fmt_time(e->rec.first, first, sizeof(first));
+			fmt_time(e->rec.last, last, sizeof(last));
+			if (e->rec.expires)
+				fmt_time(e->rec.expires, exp, sizeof(exp));
+			else
+				snprintf(exp, sizeof(exp), "never");
+			if (e->rec.flags & REC_DELETE)
+				printf("  %-10s delisted at %s (seq %llu)\n",
+				    o.name, last,
+				    (unsigned long long)e->rec.seq);
+			else
+				printf("  %-10s 127.0.0.%u %s, status %s, "
+				    "count %u, first %s, last %s, expires %s, "
+				    "scope %s, trust %s, seq %llu: %s\n",
+				    o.name, e->rec.reason,
+				    reason_text(keys[i].zone, e->rec.reason),
+				    st, e->rec.count, first, last, exp,
+				    scope_name(e->rec.scope),
+				    e->origin == 0 ? "self" :
+				    trust_names[e->trust % 3],
+				    (unsigned long long)e->rec.seq,
+				    policy_verdict_text(verdict[j]));
+		}
+		if (l.n)
+			printf("  to delist: rebondctl del %s %s\n",
+			    zone_name(keys[i].zone),
+			    zone_is_hashed(keys[i].zone) ? argv[0] : key);
+	}
+	store_read_end(store);
+	if (!any)
+		printf("%s: no evidence in any zone\n", argv[0]);
+	return any ? 0 : 1;
+}
+
+static int
+print_listing(const struct zkey *k, const struct listing *cl, void *arg)
+{
+	struct listing l = *cl;
+	char key[DOMAIN_MAX + 1], last[24], exp[24];
+	int64_t now = *(int64_t *)arg, e = 0;
+	int i;
+
+	if (listing_active(&l, now) == 0)
+		return 0;
+	zkey_to_text(k, key, sizeof(key));
+	for (i = 0; i < l.n; i++)
+		if (e != -1 && l.r[i].expires == 0)
+			e = -1;
+		else if (e != -1 && l.r[i].expires > e)
+			e = l.r[i].expires;
+	fmt_time(l.r[l.n - 1].last, last, sizeof(last));
+	if (e > 0)
+		fmt_time(e, exp, sizeof(exp));
+	else
+		snprintf(exp, sizeof(exp), "never");
+	printf("%s %s ", zone_name(k->zone), key);
+	print_codes(&l, stdout);
+	printf(" last=%s expires=%s\n", last, exp);
+	return ferror(stdout) ? RB_ESYS : 0;
+}
+
+static int
+cmd_list(int argc, char **argv)
+{
+	struct store_txn *t;
+	int64_t now = rb_now();
+	int zone = -1, rc;
+
+	if (argc > 1)
+		usage(1);
+	if (argc == 1)
+		zone = need_zone(argv[0]);
+	open_store();
+	if ((t = store_read(store)) == NULL)
+		fatalx("cannot read the store");
+	rc = store_listing_foreach(t, zone, print_listing, &now);
+	store_read_end(store);
+	if (rc < 0)
+		fatalx("list: %s", rb_strerror(rc));
+	return 0;
+}
+
+static int
+export_one(const struct zkey *k, const struct listing *cl, void *arg)
+{
+	struct listing l = *cl;
+	char key[DOMAIN_MAX + 1];
+	int64_t now = *(int64_t *)arg;
+
+	if (listing_active(&l, now) == 0)
+		return 0;
+	zkey_to_text(k, key, sizeof(key));
+	/* dnset carries one value per key: the lowest code. */
+	printf("%s :127.0.0.%u:%s\n", key, l.r[0].reason,
+	    reason_text(k->zone, l.r[0].reason));
+	return ferror(stdout) ? RB_ESYS : 0;
+}
+
+static int
+cmd_export(int argc, char **argv)
+{
+	struct store_txn *t;
+	char when[24];
+	int64_t now = rb_now();
+	int zone, rc;
+
+	if (argc != 1)
+		usage(1);
+	zone = need_zone(argv[0]);
+	open_store();
+	if ((t = store_read(store)) == NULL)
+		fatalx("cannot read the store");
+	fmt_time(now, when, sizeof(when));
+	printf("# rebond %s zone %s (%s), exported %s\n", PACKAGE_VERSION,
+	    zone_name(zone), conf.zone_fqdn[zone], when);
+	printf("$TTL %lld\n", (long long)conf.ttl);
+	rc = store_listing_foreach(t, zone, export_one, &now);
+	store_read_end(store);
+	if (rc < 0 || fflush(stdout) != 0)
+		fatalx("export: %s", rc < 0 ? rb_strerror(rc) : strerror(errno));
+	return 0;
+}
+
+#define IMPORT_BATCH	20000
+
+struct import_batch {
+	struct zkey	*keys;
+	uint8_t		*reasons;
+	int		 n;
+	int		 scope;
+};
+
+static int
+do_import(struct store_txn *t, void *arg)
+{
+	struct import_batch *b = arg;
+	int64_t now = rb_now();
+	int i, rc;
+
+	for (i = 0; i < b->n; i++) {
+		rc = store_assert(t, &b->keys[i], b->reasons[i], NULL, now,
+		    conf_expiry(&conf, b->keys[i].zone, b->reasons[i]), 1,
+		    b->scope);
+		if (rc != RB_OK)
+			return rc;
+	}
+	return RB_OK;
+}
+
+static int
+cmd_import(int argc, char **argv)
+{
+	struct import_batch b;
+	struct dnset_line dl;
+	FILE *f;
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	int zone, defval = 0, lineno = 0, bad = 0, skipped = 0, rc;
+	long total = 0;
+
+	if (argc != 2)
+		usage(1);
+	zone = need_zone(argv[0]);
+	if (strcmp(argv[1], "-") == 0)
+		f = stdin;
+	else if ((f = fopen(argv[1], "r")) == NULL)
+		fatal("%s", argv[1]);
+	memset(&b, 0, sizeof(b));
+	if ((b.scope = scope_parse(opt_scope)) < 0)
+		fatalx("--scope %s: expected local, peers or federation",
+		    opt_scope);
+	if (opt_reason && (defval = reason_parse(zone, opt_reason)) < 0)
+		fatalx("--reason %s: not a code of zone %s", opt_reason,
+		    argv[0]);
+	b.keys = xcalloc(IMPORT_BATCH, sizeof(*b.keys));
+	b.reasons = xcalloc(IMPORT_BATCH, 1);
+	open_store();
+	while ((len = getline(&line, &cap, f)) != -1) {
+		const char *why;
+		int value;
+
+		lineno++;
+		if (len > 0 && line[len - 1] == '\n')
+			line[--len] = '\0';
+		if (dnset_parse(line, (size_t)len, &dl, &why) != RB_OK) {
+			fprintf(stderr, "rebondctl: %s:%d: %s\n", argv[1],
+			    lineno, why);
+			bad++;
+			continue;
+		}
+		switch (dl.kind) {
+		case DNSET_BLANK:
+		case DNSET_DIRECTIVE:
+			continue;
+		case DNSET_DEFAULT:
+			if (dl.value && !reason_valid(zone, dl.value)) {
+				fprintf(stderr, "rebondctl: %s:%d: 127.0.0.%d "
+				    "is not a code of zone %s\n", argv[1],
+				    lineno, dl.value, argv[0]);
+				bad++;
+			} else
+				defval = dl.value;
+			continue;
+		case DNSET_EXCLUDE:
+		case DNSET_SUBONLY:
+			fprintf(stderr, "rebondctl: %s:%d: %s entries are not "
+			    "supported, skipped\n", argv[1], lineno,
+			    dl.kind == DNSET_EXCLUDE ? "exclusion (!)" :
+			    "wildcard (*.)");
+			skipped++;
+			continue;
+		case DNSET_WILDCARD:
+			fprintf(stderr, "rebondctl: %s:%d: .%s: imported as "
+			    "%s alone; names below it are not covered\n",
+			    argv[1], lineno, dl.key, dl.key);
+			break;
+		}
+		value = dl.value ? dl.value : defval ? defval :
+		    REASON_OPERATOR;
+		if (!reason_valid(zone, value)) {
+			fprintf(stderr, "rebondctl: %s:%d: 127.0.0.%d is not a "
+			    "code of zone %s\n", argv[1], lineno, value,
+			    argv[0]);
+			bad++;
+			continue;
+		}
+		if (zkey_from_text(zone, dl.key, &b.keys[b.n]) != RB_OK) {
+			fprintf(stderr, "rebondctl: %s:%d: '%s' is not %s\n",
+			    argv[1], lineno, dl.key, zone_is_hashed(zone) ?
+			    "an address or a 40-digit SHA-1 hash" :
+			    "a domain name");
+			bad++;
+			continue;
+		}
+		b.reasons[b.n++] = (uint8_t)value;
+		if (b.n == IMPORT_BATCH) {
+			if ((rc = store_write(store, do_import, &b)) != RB_OK)
+				fatalx("import: %s (%ld entries imported "
+				    "before line %d)", rb_strerror(rc), total,
+				    lineno);
+			total += b.n;
+			b.n = 0;
+		}
+	}
+	if (ferror(f))
+		fatal("%s", argv[1]);
+	if (b.n > 0) {
+		if ((rc = store_write(store, do_import, &b)) != RB_OK)
+			fatalx("import: %s (%ld entries imported before)",
+			    rb_strerror(rc), total);
+		total += b.n;
+	}
+	if (f != stdin)
+		fclose(f);
+	free(line);
+	free(b.keys);
+	free(b.reasons);
+	fprintf(stderr, "rebondctl: %s: %ld entries imported into %s, %d "
+	    "skipped, %d rejected\n", argv[1], total, argv[0], skipped, bad);
+	return bad ? 1 : 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "reason", required_argument, NULL, 'r' },
+		{ "days", required_argument, NULL, 'D' },
+		{ "scope", required_argument, NULL, 's' },
+		{ "status", required_argument, NULL, 'S' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *cpath = NULL, *dir = NULL, *cmd;
+	int ch, rc;
+
+	log_init("rebondctl", 1, LOG_LVL_WARN);
+	while ((ch = getopt_long(argc, argv, "c:d:h", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': cpath = optarg; break;
+		case 'd': dir = optarg; break;
+		case 'r': opt_reason = optarg; break;
+		case 's': opt_scope = optarg; break;
+		case 'S': opt_status = optarg; break;
+		case 'D':
+			if (parse_int(optarg, 0, 36500, &opt_days) != RB_OK)
+				fatalx("--days %s: expected 0 to 36500",
+				    optarg);
+			break;
+		case 'V':
+			printf("rebondctl %s\n", PACKAGE_VERSION);
+			return 0;
+		case 'h': usage(0); break;
+		default: usage(1);
+		}
+	}
+	if (optind >= argc)
+		usage(1);
+	cmd = argv[optind];
+	argc -= optind + 1;
+	argv += optind + 1;
+	conf_setup(&conf, cpath, dir);
+	if (strcmp(cmd, "add") == 0)
+		rc = cmd_add(argc, argv);
+	else if (strcmp(cmd, "del") == 0)
+		rc = cmd_del(argc, argv);
+	else if (strcmp(cmd, "lookup") == 0)
+		rc = cmd_lookup(argc, argv);
+	else if (strcmp(cmd, "explain") == 0)
+		rc = cmd_explain(argc, argv);
+	else if (strcmp(cmd, "list") == 0)
+		rc = cmd_list(argc, argv);
+	else if (strcmp(cmd, "import") == 0)
+		rc = cmd_import(argc, argv);
+	else if (strcmp(cmd, "export") == 0)
+		rc = cmd_export(argc, argv);
+	else if (strcmp(cmd, "config") == 0) {
+		conf_dump(&conf, stdout);
+		rc = 0;
+	} else {
+		fprintf(stderr, "rebondctl: unknown command '%s'\n", cmd);
+		usage(1);
+	}
+	store_close(store);
+	conf_free(&conf);
+	return rc;
+}

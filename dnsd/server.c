@@ -1,0 +1,389 @@
+/* dnsd/server.c - see server.h */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "answer.h"
+#include "log.h"
+#include "net.h"
+#include "server.h"
+#include "util.h"
+
+#define UDP_BATCH	32
+#define UDP_BUF		4096
+#define UDP_ROUNDS	4	/* batches per callback before yielding */
+#define TCP_OUT_MAX	(256 * 1024)
+
+struct udp_sock {
+	int		 fd;
+	struct event	*ev;
+	struct server	*srv;
+};
+
+struct tcp_conn {
+	TAILQ_ENTRY(tcp_conn)	 entry;
+	struct bufferevent	*bev;
+	struct server		*srv;
+	struct sockaddr_storage	 peer;
+	int			 allowed;
+};
+
+struct server {
+	struct event_base	*base;
+	struct store		*store;
+	struct answer_zones	 zones;
+	struct answer_stats	 stats;
+	struct cidr		*acl;
+	int			 nacl;
+	struct udp_sock		*udp;
+	int			 nudp;
+	struct evconnlistener	**tcp;
+	int			 ntcp;
+	int			 tcp_clients;
+	TAILQ_HEAD(, tcp_conn)	 conns;
+	int			 tcp_max;
+	struct timeval		 tcp_timeout;
+	struct event		*sigterm, *sigint, *sigusr1;
+	/* UDP batch buffers, reused: no allocation on the hot path. */
+	uint8_t			 in[UDP_BATCH][UDP_BUF];
+	uint8_t			 out[UDP_BATCH][UDP_BUF];
+	struct sockaddr_storage	 from[UDP_BATCH];
+	struct iovec		 iov_in[UDP_BATCH], iov_out[UDP_BATCH];
+	struct mmsghdr		 msg_in[UDP_BATCH], msg_out[UDP_BATCH];
+	uint8_t			 tcp_out[DNS_MAXMSG + 2];
+};
+
+static int
+bind_socket(const struct sockaddr_storage *ss, socklen_t len, int type)
+{
+	int fd, on = 1;
+
+	if ((fd = socket(ss->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC,
+	    0)) == -1)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if (bind(fd, (const struct sockaddr *)ss, len) == -1) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+static void
+udp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct udp_sock *u = arg;
+	struct server *s = u->srv;
+	struct store_txn *txn;
+	int64_t now = rb_now();
+	int round, i, n, nout;
+
+	(void)what;
+	for (round = 0; round < UDP_ROUNDS; round++) {
+		for (i = 0; i < UDP_BATCH; i++) {
+			s->iov_in[i].iov_base = s->in[i];
+			s->iov_in[i].iov_len = UDP_BUF;
+			memset(&s->msg_in[i], 0, sizeof(s->msg_in[i]));
+			s->msg_in[i].msg_hdr.msg_iov = &s->iov_in[i];
+			s->msg_in[i].msg_hdr.msg_iovlen = 1;
+			s->msg_in[i].msg_hdr.msg_name = &s->from[i];
+			s->msg_in[i].msg_hdr.msg_namelen = sizeof(s->from[i]);
+		}
+		n = recvmmsg(fd, s->msg_in, UDP_BATCH, MSG_DONTWAIT, NULL);
+		if (n <= 0) {
+			if (n == -1 && errno != EAGAIN && errno != EINTR)
+				log_warn("recvmmsg");
+			return;
+		}
+		/* One short read transaction for the whole batch. */
+		txn = store_read(s->store);
+		for (i = 0, nout = 0; i < n; i++) {
+			struct msghdr *h = &s->msg_in[i].msg_hdr;
+			const struct sockaddr *sa = h->msg_name;
+			size_t len;
+
+			if (h->msg_flags & MSG_TRUNC) {	/* oversize */
+				s->stats.queries++;
+				s->stats.dropped++;
+				continue;
+			}
+			len = answer_query(&s->zones, txn, s->in[i],
+			    s->msg_in[i].msg_len, s->out[nout], UDP_BUF, 0,
+			    cidr_match(s->acl, s->nacl, sa), now, &s->stats);
+			if (len == 0)
+				continue;
+			s->iov_out[nout].iov_base = s->out[nout];
+			s->iov_out[nout].iov_len = len;
+			memset(&s->msg_out[nout], 0, sizeof(s->msg_out[nout]));
+			s->msg_out[nout].msg_hdr.msg_iov = &s->iov_out[nout];
+			s->msg_out[nout].msg_hdr.msg_iovlen = 1;
+			s->msg_out[nout].msg_hdr.msg_name = h->msg_name;
+			s->msg_out[nout].msg_hdr.msg_namelen = h->msg_namelen;
+			nout++;
+		}
+		store_read_end(s->store);
+		for (i = 0; i < nout; ) {
+			int sent = sendmmsg(fd, s->msg_out + i,
+			    (unsigned int)(nout - i), MSG_DONTWAIT);
+
+			if (sent <= 0) {
+				/* A full socket buffer loses these answers;
+				 * clients retry, the server goes on. */
+				if (sent == -1 && errno != EAGAIN)
+					log_debug("sendmmsg: %s",
+					    strerror(errno));
+				break;
+			}
+			i += sent;
+		}
+		if (n < UDP_BATCH)
+			return;
+	}
+}
+
+static void
+tcp_close(struct tcp_conn *c)
+{
+	c->srv->tcp_clients--;
+	TAILQ_REMOVE(&c->srv->conns, c, entry);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+static void
+tcp_read(struct bufferevent *bev, void *arg)
+{
+	struct tcp_conn *c = arg;
+	struct server *s = c->srv;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *out = bufferevent_get_output(bev);
+
+	while (evbuffer_get_length(out) < TCP_OUT_MAX) {
+		uint8_t hdr[2], *msg;
+		size_t mlen, len;
+		struct store_txn *txn;
+
+		if (evbuffer_copyout(in, hdr, 2) != 2)
+			return;
+		mlen = (size_t)hdr[0] << 8 | hdr[1];
+		if (evbuffer_get_length(in) < 2 + mlen)
+			return;
+		if ((msg = evbuffer_pullup(in, (ssize_t)(2 + mlen))) == NULL) {
+			tcp_close(c);
+			return;
+		}
+		txn = store_read(s->store);
+		len = answer_query(&s->zones, txn, msg + 2, mlen,
+		    s->tcp_out + 2, DNS_MAXMSG, 1, c->allowed, rb_now(),
+		    &s->stats);
+		store_read_end(s->store);
+		evbuffer_drain(in, 2 + mlen);
+		if (len == 0) {
+			/* Not a query: this is not a DNS client. */
+			tcp_close(c);
+			return;
+		}
+		s->tcp_out[0] = (uint8_t)(len >> 8);
+		s->tcp_out[1] = (uint8_t)len;
+		evbuffer_add(out, s->tcp_out, len + 2);
+	}
+	/* Client does not read its answers: stop reading until it does. */
+	bufferevent_disable(bev, EV_READ);
+}
+
+static void
+tcp_write(struct bufferevent *bev, void *arg)
+{
+	/* Output drained below the low watermark: read again. */
+	bufferevent_enable(bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+		tcp_read(bev, arg);
+}
+
+static void
+tcp_event(struct bufferevent *bev, short what, void *arg)
+{
+	(void)bev;
+	(void)what;
+	tcp_close(arg);
+}
+
+static void
+tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server *s = arg;
+	struct tcp_conn *c;
+
+	(void)l;
+	if (s->tcp_clients >= s->tcp_max) {
+		log_debug("tcp: connection limit reached, closing a new one");
+		close(fd);
+		return;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->srv = s;
+	if ((size_t)salen <= sizeof(c->peer))
+		memcpy(&c->peer, sa, (size_t)salen);
+	c->allowed = cidr_match(s->acl, s->nacl, sa);
+	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		close(fd);
+		free(c);
+		return;
+	}
+	s->tcp_clients++;
+	TAILQ_INSERT_TAIL(&s->conns, c, entry);
+	bufferevent_setcb(c->bev, tcp_read, tcp_write, tcp_event, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, TCP_OUT_MAX / 2, 0);
+	bufferevent_setwatermark(c->bev, EV_READ, 0, 2 + DNS_MAXMSG);
+	bufferevent_set_timeouts(c->bev, &s->tcp_timeout, &s->tcp_timeout);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
+static void
+tcp_accept_error(struct evconnlistener *l, void *arg)
+{
+	(void)l;
+	(void)arg;
+	/* EMFILE and friends: log and carry on; the loop keeps serving. */
+	log_warn("tcp accept");
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct server *s = arg;
+
+	(void)what;
+	if (sig == SIGUSR1) {
+		log_info("queries %llu dropped %llu truncated %llu noerror %llu "
+		    "nxdomain %llu refused %llu formerr %llu servfail %llu "
+		    "tcp clients %d",
+		    (unsigned long long)s->stats.queries,
+		    (unsigned long long)s->stats.dropped,
+		    (unsigned long long)s->stats.truncated,
+		    (unsigned long long)s->stats.rcode[RC_NOERROR],
+		    (unsigned long long)s->stats.rcode[RC_NXDOMAIN],
+		    (unsigned long long)s->stats.rcode[RC_REFUSED],
+		    (unsigned long long)s->stats.rcode[RC_FORMERR],
+		    (unsigned long long)s->stats.rcode[RC_SERVFAIL],
+		    s->tcp_clients);
+		return;
+	}
+	log_info("signal %d: stopping", (int)sig);
+	event_base_loopbreak(s->base);
+}
+
+struct server *
+server_new(const struct conf *c, const struct strlist *listen)
+{
+	struct server *s = xcalloc(1, sizeof(*s));
+	char err[256];
+	int i;
+
+	if (answer_zones_init(&s->zones, c, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	s->acl = xcalloc((size_t)c->acl.n + 1, sizeof(*s->acl));
+	for (i = 0; i < c->acl.n; i++)
+		if (cidr_parse(c->acl.v[i], &s->acl[i]) != RB_OK)
+			fatalx("acl: '%s' is not an address prefix",
+			    c->acl.v[i]);
+	s->nacl = c->acl.n;
+	s->tcp_max = (int)c->tcp_clients;
+	TAILQ_INIT(&s->conns);
+	s->tcp_timeout.tv_sec = c->tcp_timeout;
+	if ((s->base = event_base_new()) == NULL)
+		fatalx("event_base_new failed");
+	if (listen->n == 0)
+		fatalx("nothing to listen on");
+	s->udp = xcalloc((size_t)listen->n, sizeof(*s->udp));
+	s->tcp = xcalloc((size_t)listen->n, sizeof(*s->tcp));
+	for (i = 0; i < listen->n; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len;
+		int fd;
+
+		if (net_parse_addr(listen->v[i], 53, &ss, &len) != RB_OK)
+			fatalx("listen: '%s' is not ADDR:PORT or [ADDR]:PORT",
+			    listen->v[i]);
+		if ((fd = bind_socket(&ss, len, SOCK_DGRAM)) == -1)
+			fatal("udp %s", listen->v[i]);
+		s->udp[i].fd = fd;
+		s->udp[i].srv = s;
+		s->udp[i].ev = event_new(s->base, fd, EV_READ | EV_PERSIST,
+		    udp_read, &s->udp[i]);
+		event_add(s->udp[i].ev, NULL);
+		s->nudp++;
+		if ((fd = bind_socket(&ss, len, SOCK_STREAM)) == -1)
+			fatal("tcp %s", listen->v[i]);
+		s->tcp[i] = evconnlistener_new(s->base, tcp_accept, s,
+		    LEV_OPT_CLOSE_ON_FREE, 128, fd);
+		if (s->tcp[i] == NULL)
+			fatal("tcp listen %s", listen->v[i]);
+		evconnlistener_set_error_cb(s->tcp[i], tcp_accept_error);
+		s->ntcp++;
+		log_info("listening on %s (udp, tcp)", listen->v[i]);
+	}
+	return s;
+}
+
+int
+server_run(struct server *s, struct store *st)
+{
+	s->store = st;
+	signal(SIGPIPE, SIG_IGN);
+	s->sigterm = evsignal_new(s->base, SIGTERM, on_signal, s);
+	s->sigint = evsignal_new(s->base, SIGINT, on_signal, s);
+	s->sigusr1 = evsignal_new(s->base, SIGUSR1, on_signal, s);
+	evsignal_add(s->sigterm, NULL);
+	evsignal_add(s->sigint, NULL);
+	evsignal_add(s->sigusr1, NULL);
+	return event_base_dispatch(s->base) == -1 ? RB_ESYS : RB_OK;
+}
+
+void
+server_free(struct server *s)
+{
+	int i;
+
+	if (s == NULL)
+		return;
+	while (!TAILQ_EMPTY(&s->conns))
+		tcp_close(TAILQ_FIRST(&s->conns));
+	for (i = 0; i < s->nudp; i++) {
+		event_free(s->udp[i].ev);
+		close(s->udp[i].fd);
+	}
+	for (i = 0; i < s->ntcp; i++)
+		evconnlistener_free(s->tcp[i]);
+	if (s->sigterm) {
+		event_free(s->sigterm);
+		event_free(s->sigint);
+		event_free(s->sigusr1);
+	}
+	event_base_free(s->base);
+	free(s->udp);
+	free(s->tcp);
+	free(s->acl);
+	free(s);
+}

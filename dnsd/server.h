@@ -1,0 +1,25 @@
+/*
+ * dnsd/server.h - the sockets of rebond-dnsd on a libevent loop.
+ *
+ * UDP is read in batches (recvmmsg), answered under one short LMDB read
+ * transaction per batch, and written back in one sendmmsg.  TCP clients
+ * may pipeline queries; each connection has an idle timeout and the
+ * number of connections is bounded.
+ */
+#ifndef REBOND_SERVER_H
+#define REBOND_SERVER_H
+
+#include "answer.h"
+#include "conf.h"
+#include "store.h"
+
+struct server;
+
+/* Bind every address of listen (UDP and TCP each).  Errors are fatal:
+ * this runs before the loop. */
+struct server *server_new(const struct conf *c, const struct strlist *listen);
+/* Attach the store (after any fork) and run until SIGTERM/SIGINT. */
+int	server_run(struct server *, struct store *);
+void	server_free(struct server *);
+
+#endif

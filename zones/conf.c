@@ -1,0 +1,553 @@
+/* zones/conf.c - see conf.h.  The table below is the only place that
+ * knows an option: its name, type, default, range and help. */
+#include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "log.h"
+#include "util.h"
+
+enum conf_type { T_STR, T_INT, T_DURATION, T_SIZE, T_LIST, T_LEVEL };
+
+struct conf_opt {
+	const char	*section;
+	const char	*name;
+	enum conf_type	 type;
+	size_t		 off;
+	const char	*def;		/* list defaults: space-separated */
+	int64_t		 min, max;
+	const char	*help;
+};
+
+#define O(f)	offsetof(struct conf, f)
+#define DAY	86400LL
+#define NOMAX	INT64_MAX
+
+static const struct conf_opt opts[] = {
+	{ "global", "state-dir", T_STR, O(state_dir), "./rebond-state", 0, 0,
+	  "directory of the LMDB environment shared by all programs" },
+	{ "global", "origin", T_STR, O(origin), "rebond.test", 0, 0,
+	  "parent domain of the four zones" },
+	{ "global", "log-level", T_LEVEL, O(log_level), "info", 0, 0,
+	  "err, warn, info or debug" },
+	{ "global", "map-size", T_SIZE, O(map_size), "64M", 1 << 20, 1LL << 40,
+	  "initial LMDB map size; it grows by doubling when full" },
+
+	{ "zones", "rcpt", T_STR, O(zone[ZONE_RCPT]), "", 0, 0,
+	  "hashed recipients zone (empty: rcpt.<origin>)" },
+	{ "zones", "rdom", T_STR, O(zone[ZONE_RDOM]), "", 0, 0,
+	  "recipient domains zone (empty: rdom.<origin>)" },
+	{ "zones", "sdom", T_STR, O(zone[ZONE_SDOM]), "", 0, 0,
+	  "sender domains zone (empty: sdom.<origin>)" },
+	{ "zones", "sndr", T_STR, O(zone[ZONE_SNDR]), "", 0, 0,
+	  "hashed senders zone (empty: sndr.<origin>)" },
+	{ "zones", "ttl", T_DURATION, O(ttl), "5m", 0, 7 * DAY,
+	  "TTL of listed answers" },
+	{ "zones", "negative-ttl", T_DURATION, O(negative_ttl), "1m", 0, DAY,
+	  "SOA minimum: how long resolvers cache 'not listed'" },
+	{ "zones", "ns", T_LIST, O(ns), "localhost", 0, 0,
+	  "name servers announced at each zone apex" },
+	{ "zones", "hostmaster", T_STR, O(hostmaster), "hostmaster@localhost",
+	  0, 0, "contact address in the SOA" },
+
+	{ "dnsd", "listen", T_LIST, O(listen), "127.0.0.1:5353", 0, 0,
+	  "ADDR:PORT to serve DNS on, UDP and TCP ([::1]:53 for IPv6)" },
+	{ "dnsd", "acl", T_LIST, O(acl), "0.0.0.0/0 ::/0", 0, 0,
+	  "client prefixes allowed to query; others get REFUSED" },
+	{ "dnsd", "policy-listen", T_LIST, O(policy_listen), "", 0, 0,
+	  "ADDR:PORT of the Postfix policy service (none by default)" },
+	{ "dnsd", "tcp-timeout", T_DURATION, O(tcp_timeout), "10s", 1, 3600,
+	  "idle time after which a TCP connection is closed" },
+	{ "dnsd", "tcp-clients", T_INT, O(tcp_clients), "256", 1, 65536,
+	  "simultaneous TCP connections" },
+	{ "dnsd", "edns-size", T_INT, O(edns_size), "1232", 512, 4096,
+	  "largest UDP answer offered to EDNS clients" },
+
+	{ "policy", "hard-expiry", T_DURATION, O(hard_expiry), "90d", 3600,
+	  NOMAX, "lifetime of a hard-bounce listing, refreshed by new bounces" },
+	{ "policy", "soft-repeat-expiry", T_DURATION, O(soft_repeat_expiry),
+	  "7d", 3600, NOMAX, "lifetime of a repeated soft-bounce listing" },
+	{ "policy", "soft-cooldown", T_DURATION, O(soft_cooldown), "24h", 3600,
+	  NOMAX, "lifetime of a recent soft-bounce listing" },
+	{ "policy", "complaint-expiry", T_DURATION, O(complaint_expiry), "365d",
+	  3600, NOMAX, "lifetime of a complaint listing" },
+	{ "policy", "sender-expiry", T_DURATION, O(sender_expiry), "7d", 3600,
+	  NOMAX, "lifetime of a sender listing" },
+	{ "policy", "operator-expiry", T_DURATION, O(operator_expiry), "0", 0,
+	  NOMAX, "lifetime of a manual listing without --days (0: never)" },
+
+	{ "sync", "listen", T_LIST, O(sync_listen), "127.0.0.1:8853", 0, 0,
+	  "ADDR:PORT of the sync HTTP server" },
+	{ "sync", "key-file", T_STR, O(key_file), "", 0, 0,
+	  "node private key (empty: <state-dir>/node.key)" },
+	{ NULL, NULL, 0, 0, NULL, 0, 0, NULL }
+};
+
+static const char *const levels[] = { "err", "warn", "info", "debug" };
+
+static void *
+field(struct conf *c, const struct conf_opt *o)
+{
+	return (char *)c + o->off;
+}
+
+static void
+list_clear(struct strlist *l)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	l->v = NULL;
+	l->n = 0;
+}
+
+static void
+list_add(struct strlist *l, const char *s)
+{
+	l->v = xrealloc(l->v, sizeof(*l->v) * (size_t)(l->n + 1));
+	l->v[l->n++] = xstrdup(s);
+}
+
+static int
+parse_size(const char *s, int64_t *out)
+{
+	char buf[32];
+	size_t len = strlen(s);
+	int64_t mult = 1, v;
+	int rc;
+
+	if (len == 0 || len >= sizeof(buf))
+		return RB_EINVAL;
+	memcpy(buf, s, len + 1);
+	switch (buf[len - 1]) {
+	case 'k': case 'K': mult = 1LL << 10; break;
+	case 'm': case 'M': mult = 1LL << 20; break;
+	case 'g': case 'G': mult = 1LL << 30; break;
+	case 't': case 'T': mult = 1LL << 40; break;
+	}
+	if (mult != 1)
+		buf[len - 1] = '\0';
+	if ((rc = parse_int(buf, 0, INT64_MAX >> 40, &v)) != RB_OK)
+		return rc;
+	*out = v * mult;
+	return RB_OK;
+}
+
+/* Set one option from text.  Returns NULL or a static reason. */
+static const char *
+set_opt(struct conf *c, const struct conf_opt *o, const char *val)
+{
+	int64_t v = 0;
+	int rc = RB_OK, i;
+	char **sp;
+
+	switch (o->type) {
+	case T_STR:
+		sp = field(c, o);
+		free(*sp);
+		*sp = xstrdup(val);
+		return NULL;
+	case T_LEVEL:
+		for (i = 0; i < 4; i++)
+			if (strcmp(val, levels[i]) == 0)
+				break;
+		if (i == 4)
+			return "expected err, warn, info or debug";
+		sp = field(c, o);
+		free(*sp);
+		*sp = xstrdup(val);
+		return NULL;
+	case T_LIST: {
+		struct strlist *l = field(c, o);
+		char *copy = xstrdup(val), *tok, *save = NULL;
+
+		for (tok = strtok_r(copy, " \t,", &save); tok;
+		    tok = strtok_r(NULL, " \t,", &save))
+			list_add(l, tok);
+		free(copy);
+		return NULL;
+	}
+	case T_INT:
+		rc = parse_int(val, o->min, o->max, &v);
+		break;
+	case T_DURATION:
+		if ((rc = parse_duration(val, &v)) == RB_OK &&
+		    (v < o->min || v > o->max))
+			rc = RB_ERANGE;
+		break;
+	case T_SIZE:
+		if ((rc = parse_size(val, &v)) == RB_OK &&
+		    (v < o->min || v > o->max))
+			rc = RB_ERANGE;
+		break;
+	}
+	if (rc == RB_ERANGE)
+		return "value out of range";
+	if (rc != RB_OK) {
+		switch (o->type) {
+		case T_DURATION:
+			return "expected a duration such as 30s, 10m, 24h, 90d";
+		case T_SIZE:
+			return "expected a size such as 64M or 1G";
+		default:
+			return "expected a number";
+		}
+	}
+	*(int64_t *)field(c, o) = v;
+	return NULL;
+}
+
+void
+conf_defaults(struct conf *c)
+{
+	const struct conf_opt *o;
+
+	memset(c, 0, sizeof(*c));
+	for (o = opts; o->name; o++)
+		if (set_opt(c, o, o->def) != NULL)
+			fatalx("bad default for %s.%s", o->section, o->name);
+}
+
+static char *
+strip(char *s)
+{
+	char *e;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	return s;
+}
+
+static int
+known_section(const char *s)
+{
+	const struct conf_opt *o;
+
+	for (o = opts; o->name; o++)
+		if (strcmp(o->section, s) == 0)
+			return 1;
+	/* Sections of programs whose options are not all known yet. */
+	return strcmp(s, "feeder") == 0;
+}
+
+int
+conf_parse(struct conf *c, FILE *f, const char *name, char *err,
+    size_t errlen)
+{
+	char *line = NULL, section[32] = "global";
+	unsigned char seen[sizeof(opts) / sizeof(opts[0])];
+	size_t cap = 0;
+	ssize_t n;
+	int lineno = 0, rc = RB_OK;
+
+	memset(seen, 0, sizeof(seen));
+	while ((n = getline(&line, &cap, f)) != -1) {
+		const struct conf_opt *o;
+		const char *why;
+		char *s, *key, *val, *eq;
+
+		lineno++;
+		if (memchr(line, '\0', (size_t)n) != NULL) {
+			snprintf(err, errlen, "%s:%d: NUL byte in line", name,
+			    lineno);
+			rc = RB_EINVAL;
+			break;
+		}
+		s = strip(line);
+		if (*s == '\0' || *s == '#' || *s == ';')
+			continue;
+		if (*s == '[') {
+			char *end = strchr(s, ']');
+
+			if (end == NULL || strip(end + 1)[0] != '\0' ||
+			    end - s - 1 <= 0 ||
+			    (size_t)(end - s - 1) >= sizeof(section)) {
+				snprintf(err, errlen, "%s:%d: malformed section "
+				    "header", name, lineno);
+				rc = RB_EINVAL;
+				break;
+			}
+			*end = '\0';
+			snprintf(section, sizeof(section), "%s", strip(s + 1));
+			if (!known_section(section)) {
+				snprintf(err, errlen, "%s:%d: unknown section "
+				    "[%s]", name, lineno, section);
+				rc = RB_EINVAL;
+				break;
+			}
+			continue;
+		}
+		if ((eq = strchr(s, '=')) == NULL) {
+			snprintf(err, errlen, "%s:%d: expected 'name = value'",
+			    name, lineno);
+			rc = RB_EINVAL;
+			break;
+		}
+		*eq = '\0';
+		key = strip(s);
+		val = strip(eq + 1);
+		if (*val == '"') {
+			char *q = strchr(val + 1, '"');
+
+			if (q == NULL || (strip(q + 1)[0] != '\0' &&
+			    strip(q + 1)[0] != '#')) {
+				snprintf(err, errlen, "%s:%d: unterminated "
+				    "quoted value", name, lineno);
+				rc = RB_EINVAL;
+				break;
+			}
+			*q = '\0';
+			val++;
+		} else {
+			char *hash = strstr(val, " #");
+
+			if (hash == NULL)
+				hash = strstr(val, "\t#");
+			if (hash != NULL)
+				*hash = '\0';
+			val = strip(val);
+		}
+		for (o = opts; o->name; o++)
+			if (strcmp(o->section, section) == 0 &&
+			    strcmp(o->name, key) == 0)
+				break;
+		if (o->name == NULL) {
+			snprintf(err, errlen, "%s:%d: unknown option '%s' in "
+			    "[%s]", name, lineno, key, section);
+			rc = RB_EINVAL;
+			break;
+		}
+		if (o->type == T_LIST && !seen[o - opts])
+			list_clear(field(c, o));
+		else if (o->type != T_LIST && seen[o - opts]) {
+			snprintf(err, errlen, "%s:%d: '%s' set twice in [%s]",
+			    name, lineno, key, section);
+			rc = RB_EINVAL;
+			break;
+		}
+		seen[o - opts] = 1;
+		if (*val == '\0' && o->type != T_STR && o->type != T_LIST) {
+			snprintf(err, errlen, "%s:%d: '%s' needs a value",
+			    name, lineno, key);
+			rc = RB_EINVAL;
+			break;
+		}
+		if ((why = set_opt(c, o, val)) != NULL) {
+			snprintf(err, errlen, "%s:%d: %s: %s (got '%s')", name,
+			    lineno, key, why, val);
+			rc = RB_EINVAL;
+			break;
+		}
+	}
+	if (rc == RB_OK && ferror(f)) {
+		snprintf(err, errlen, "%s: read error: %s", name,
+		    strerror(errno));
+		rc = RB_ESYS;
+	}
+	free(line);
+	return rc;
+}
+
+int
+conf_load(struct conf *c, const char *path, char *err, size_t errlen)
+{
+	FILE *f;
+	int rc;
+
+	if ((f = fopen(path, "r")) == NULL) {
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return RB_ESYS;
+	}
+	rc = conf_parse(c, f, path, err, errlen);
+	fclose(f);
+	c->path = path;
+	return rc;
+}
+
+int
+conf_finish(struct conf *c, char *err, size_t errlen)
+{
+	char norm[DOMAIN_MAX + 1], origin[DOMAIN_MAX + 1];
+	int z, y, n;
+
+	if ((n = domain_normalise(c->origin, strlen(c->origin), origin,
+	    sizeof(origin))) < 0) {
+		snprintf(err, errlen, "origin: not a domain name: '%s'",
+		    c->origin);
+		return RB_EINVAL;
+	}
+	for (z = 0; z < ZONE_COUNT; z++) {
+		char *name;
+
+		free(c->zone_fqdn[z]);
+		c->zone_fqdn[z] = NULL;
+		if (c->zone[z][0] == '\0')
+			xasprintf(&name, "%s.%s", zone_name(z), origin);
+		else
+			name = xstrdup(c->zone[z]);
+		n = domain_normalise(name, strlen(name), norm, sizeof(norm));
+		free(name);
+		if (n < 0) {
+			snprintf(err, errlen, "zones: %s: not a domain name",
+			    zone_name(z));
+			return RB_EINVAL;
+		}
+		c->zone_fqdn[z] = xstrdup(norm);
+	}
+	for (z = 0; z < ZONE_COUNT; z++)
+		for (y = 0; y < ZONE_COUNT; y++) {
+			size_t lz, ly;
+
+			if (y == z)
+				continue;
+			lz = strlen(c->zone_fqdn[z]);
+			ly = strlen(c->zone_fqdn[y]);
+			/* A zone inside another would make names ambiguous. */
+			if (lz >= ly && strcmp(c->zone_fqdn[z] + lz - ly,
+			    c->zone_fqdn[y]) == 0 &&
+			    (lz == ly || c->zone_fqdn[z][lz - ly - 1] == '.')) {
+				snprintf(err, errlen, "zones: %s (%s) lies "
+				    "inside %s (%s)", zone_name(z),
+				    c->zone_fqdn[z], zone_name(y),
+				    c->zone_fqdn[y]);
+				return RB_EINVAL;
+			}
+		}
+	if (c->ns.n == 0) {
+		snprintf(err, errlen, "zones: ns: at least one name server "
+		    "is needed");
+		return RB_EINVAL;
+	}
+	for (n = 0; n < c->ns.n; n++)
+		if (domain_normalise(c->ns.v[n], strlen(c->ns.v[n]), norm,
+		    sizeof(norm)) < 0) {
+			snprintf(err, errlen, "zones: ns: not a domain name: "
+			    "'%s'", c->ns.v[n]);
+			return RB_EINVAL;
+		}
+	if (strchr(c->hostmaster, '@') == NULL ||
+	    domain_normalise(strchr(c->hostmaster, '@') + 1,
+	    strlen(strchr(c->hostmaster, '@') + 1), norm, sizeof(norm)) < 0) {
+		snprintf(err, errlen, "zones: hostmaster: not a mail address: "
+		    "'%s'", c->hostmaster);
+		return RB_EINVAL;
+	}
+	if (c->state_dir[0] == '\0') {
+		snprintf(err, errlen, "global: state-dir is empty");
+		return RB_EINVAL;
+	}
+	return RB_OK;
+}
+
+void
+conf_dump(const struct conf *c, FILE *out)
+{
+	const struct conf_opt *o;
+	const char *section = "";
+	int i;
+
+	for (o = opts; o->name; o++) {
+		const void *p = (const char *)c + o->off;
+
+		if (strcmp(section, o->section) != 0) {
+			fprintf(out, "%s[%s]\n", *section ? "\n" : "",
+			    o->section);
+			section = o->section;
+		}
+		fprintf(out, "# %s (default: %s)\n", o->help,
+		    *o->def ? o->def : "none");
+		switch (o->type) {
+		case T_STR:
+		case T_LEVEL:
+			fprintf(out, "%s = \"%s\"\n", o->name,
+			    *(char *const *)p);
+			break;
+		case T_LIST: {
+			const struct strlist *l = p;
+
+			if (l->n == 0)
+				fprintf(out, "%s =\n", o->name);
+			for (i = 0; i < l->n; i++)
+				fprintf(out, "%s = %s\n", o->name, l->v[i]);
+			break;
+		}
+		case T_INT:
+		case T_SIZE:
+		case T_DURATION:
+			fprintf(out, "%s = %lld\n", o->name,
+			    (long long)*(const int64_t *)p);
+			break;
+		}
+	}
+}
+
+void
+conf_free(struct conf *c)
+{
+	const struct conf_opt *o;
+	int z;
+
+	for (o = opts; o->name; o++) {
+		if (o->type == T_LIST)
+			list_clear(field(c, o));
+		else if (o->type == T_STR || o->type == T_LEVEL) {
+			free(*(char **)field(c, o));
+			*(char **)field(c, o) = NULL;
+		}
+	}
+	for (z = 0; z < ZONE_COUNT; z++) {
+		free(c->zone_fqdn[z]);
+		c->zone_fqdn[z] = NULL;
+	}
+}
+
+void
+conf_setup(struct conf *c, const char *path, const char *state_dir)
+{
+	char err[512];
+	int i;
+
+	conf_defaults(c);
+	if (path == NULL && access(CONF_DEFAULT_PATH, F_OK) == 0)
+		path = CONF_DEFAULT_PATH;
+	if (path != NULL && conf_load(c, path, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	if (state_dir != NULL) {
+		free(c->state_dir);
+		c->state_dir = xstrdup(state_dir);
+	}
+	if (conf_finish(c, err, sizeof(err)) != RB_OK)
+		fatalx("%s%s%s", path ? path : "", path ? ": " : "", err);
+	for (i = 0; i < 4; i++)
+		if (strcmp(c->log_level, levels[i]) == 0 &&
+		    log_getlevel() != LOG_LVL_DEBUG)
+			log_setlevel(i);
+}
+
+int64_t
+conf_expiry(const struct conf *c, int zone, int reason)
+{
+	if (reason == REASON_OPERATOR)
+		return c->operator_expiry;
+	if (zone == ZONE_SDOM || zone == ZONE_SNDR)
+		return c->sender_expiry;
+	switch (reason) {
+	case 2:	return c->hard_expiry;
+	case 3:	return c->soft_repeat_expiry;
+	case 4:	return c->soft_cooldown;
+	case 5:	return c->complaint_expiry;
+	}
+	return c->hard_expiry;
+}

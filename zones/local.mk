@@ -1,0 +1,14 @@
+# zones/: the core library every program and test links.
+noinst_LIBRARIES += libzones.a
+libzones_a_SOURCES = \
+	%D%/addr.c %D%/addr.h \
+	%D%/conf.c %D%/conf.h \
+	%D%/log.c %D%/log.h \
+	%D%/net.c %D%/net.h \
+	%D%/policy.c %D%/policy.h \
+	%D%/record.c %D%/record.h \
+	%D%/store.c %D%/store.h \
+	%D%/util.c %D%/util.h
+
+ZONES_LIBS = libzones.a $(LDNS_LIBS) $(SODIUM_LIBS) $(LMDB_LIBS) \
+	$(EVENT_LIBS) $(CURL_LIBS)

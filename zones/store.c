@@ -1,0 +1,732 @@
+/* zones/store.c - see store.h */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <lmdb.h>
+
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+#define MAP_MAX		(1LL << 40)
+#define EVIDENCE_MAX	256
+
+enum { DB_META, DB_ORIGINS, DB_OKEYS, DB_RECORDS, DB_EVIDENCE, DB_LISTING,
+	DB_COUNT };
+static const char *const db_names[DB_COUNT] = {
+	"meta", "origins", "okeys", "records", "evidence", "listing"
+};
+
+struct store {
+	MDB_env		*env;
+	MDB_dbi		 dbi[DB_COUNT];
+	char		*dir;
+	struct store_txn *rtxn;		/* the renewable reader */
+};
+
+struct store_txn {
+	struct store	*s;
+	MDB_txn		*txn;
+	int		 write;
+	int		 active;
+	/* This node's origin, loaded on first use in a write. */
+	int		 self_loaded;
+	struct origin	 self;
+};
+
+/* Translate LMDB's errors at the boundary. */
+static int
+mdb_err(int rc)
+{
+	switch (rc) {
+	case MDB_SUCCESS:	return RB_OK;
+	case MDB_NOTFOUND:	return RB_ENOENT;
+	case MDB_KEYEXIST:	return RB_EEXIST;
+	case MDB_MAP_FULL:
+	case ENOSPC:		return RB_ESPACE;
+	case MDB_INVALID:
+	case MDB_CORRUPTED:
+	case MDB_PAGE_NOTFOUND:	return RB_ECORRUPT;
+	case MDB_VERSION_MISMATCH:
+	case MDB_INCOMPATIBLE:	return RB_EVERSION;
+	case MDB_READERS_FULL:
+	case MDB_TXN_FULL:
+	case MDB_CURSOR_FULL:	return RB_EBUSY;
+	case EACCES:
+	case EROFS:
+	case ENOMEM:
+	case EIO:		return RB_ESYS;
+	}
+	return rc > 0 ? RB_ESYS : RB_ESTORE;
+}
+
+const char *
+store_dir(const struct store *s)
+{
+	return s->dir;
+}
+
+static int
+origin_encode(const struct origin *o, uint8_t *buf)
+{
+	uint8_t *p = buf;
+	size_t nl = strnlen(o->name, sizeof(o->name) - 1);
+
+	memcpy(p, o->key, 32);
+	p += 32;
+	*p++ = o->trust;
+	*p++ = o->flags;
+	p = be_put(p, o->last_seq, 8);
+	memcpy(p, o->name, nl);
+	return (int)(p - buf + nl);
+}
+
+static int
+origin_decode(const MDB_val *v, uint32_t id, struct origin *o)
+{
+	const uint8_t *p = v->mv_data;
+	size_t nl;
+
+	if (v->mv_size < 42 || v->mv_size - 42 >= sizeof(o->name))
+		return RB_ECORRUPT;
+	memset(o, 0, sizeof(*o));
+	o->id = id;
+	memcpy(o->key, p, 32);
+	o->trust = p[32];
+	o->flags = p[33];
+	o->last_seq = be_get(p + 34, 8);
+	nl = v->mv_size - 42;
+	memcpy(o->name, p + 42, nl);
+	o->name[nl] = '\0';
+	return RB_OK;
+}
+
+static int
+origin_put(struct store_txn *t, const struct origin *o)
+{
+	uint8_t kbuf[4], vbuf[42 + sizeof(o->name)];
+	MDB_val k = { 4, kbuf }, v;
+
+	be_put(kbuf, o->id, 4);
+	v.mv_size = (size_t)origin_encode(o, vbuf);
+	v.mv_data = vbuf;
+	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_ORIGINS], &k, &v, 0));
+}
+
+int
+store_origin_get(struct store_txn *t, uint32_t id, struct origin *o)
+{
+	uint8_t kbuf[4];
+	MDB_val k = { 4, kbuf }, v;
+	int rc;
+
+	be_put(kbuf, id, 4);
+	if ((rc = mdb_get(t->txn, t->s->dbi[DB_ORIGINS], &k, &v)) != 0)
+		return mdb_err(rc);
+	return origin_decode(&v, id, o);
+}
+
+/* First open: schema version and this node's origin. */
+static int
+store_init(struct store *s, MDB_txn *txn)
+{
+	MDB_val k = { 6, "schema" }, v;
+	uint8_t buf[4];
+	int rc;
+
+	rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
+	if (rc == MDB_SUCCESS) {
+		if (v.mv_size != 4)
+			return RB_ECORRUPT;
+		if (be_get(v.mv_data, 4) != STORE_SCHEMA)
+			return RB_EVERSION;
+		return RB_OK;
+	}
+	if (rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	be_put(buf, STORE_SCHEMA, 4);
+	v.mv_size = 4;
+	v.mv_data = buf;
+	if ((rc = mdb_put(txn, s->dbi[DB_META], &k, &v, 0)) != 0)
+		return mdb_err(rc);
+	{
+		struct store_txn t = { .s = s, .txn = txn, .write = 1 };
+		struct origin self;
+
+		memset(&self, 0, sizeof(self));
+		snprintf(self.name, sizeof(self.name), "self");
+		self.trust = TRUST_FULL;
+		return origin_put(&t, &self);
+	}
+}
+
+int
+store_open(struct store **sp, const char *dir, int64_t map_size, int flags,
+    char *err, size_t errlen)
+{
+	struct store *s;
+	MDB_txn *txn = NULL;
+	struct stat st;
+	int rc, i, dead;
+	unsigned int envflags = MDB_NOTLS;
+	const char *what = "data.mdb";
+
+	*sp = NULL;
+	if (stat(dir, &st) == -1) {
+		if (errno != ENOENT || (flags & STORE_RDONLY)) {
+			snprintf(err, errlen, "%s: %s", dir, strerror(errno));
+			return RB_ESYS;
+		}
+		if (mkdir_p(dir) != RB_OK) {
+			snprintf(err, errlen, "%s: cannot create: %s", dir,
+			    strerror(errno));
+			return RB_ESYS;
+		}
+	} else if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "%s: not a directory", dir);
+		return RB_EINVAL;
+	}
+	s = xcalloc(1, sizeof(*s));
+	s->dir = xstrdup(dir);
+	if ((rc = mdb_env_create(&s->env)) != 0)
+		goto fail;
+	mdb_env_set_maxdbs(s->env, 32);
+	mdb_env_set_maxreaders(s->env, 126);
+	if (map_size > 0)
+		mdb_env_set_mapsize(s->env, (size_t)map_size);
+	if (flags & STORE_RDONLY)
+		envflags |= MDB_RDONLY;
+	if ((rc = mdb_env_open(s->env, dir, envflags, 0640)) != 0)
+		goto fail;
+	/* Reader slots of processes killed while reading. */
+	mdb_reader_check(s->env, &dead);
+	if (dead > 0)
+		log_info("%s: cleared %d stale reader slot(s)", dir, dead);
+	what = "open databases";
+	if ((rc = mdb_txn_begin(s->env, NULL, flags & STORE_RDONLY ?
+	    MDB_RDONLY : 0, &txn)) != 0)
+		goto fail;
+	for (i = 0; i < DB_COUNT; i++) {
+		rc = mdb_dbi_open(txn, db_names[i], flags & STORE_RDONLY ? 0 :
+		    MDB_CREATE, &s->dbi[i]);
+		if (rc == MDB_NOTFOUND) {
+			snprintf(err, errlen, "%s: no rebond store here "
+			    "(database '%s' missing)", dir, db_names[i]);
+			mdb_txn_abort(txn);
+			store_close(s);
+			return RB_ENOENT;
+		}
+		if (rc != 0)
+			goto fail;
+	}
+	if (!(flags & STORE_RDONLY)) {
+		if ((rc = store_init(s, txn)) != RB_OK)
+			goto failrb;
+		if ((rc = mdb_txn_commit(txn)) != 0) {
+			txn = NULL;
+			goto fail;
+		}
+	} else
+		mdb_txn_abort(txn);
+	*sp = s;
+	return RB_OK;
+
+fail:
+	rc = mdb_err(rc);
+failrb:
+	if (txn)
+		mdb_txn_abort(txn);
+	if (rc == RB_EVERSION)
+		snprintf(err, errlen, "%s: %s (this build reads schema %d)",
+		    dir, rb_strerror(rc), STORE_SCHEMA);
+	else if (rc == RB_ECORRUPT)
+		snprintf(err, errlen, "%s/%s: %s", dir, what, rb_strerror(rc));
+	else
+		snprintf(err, errlen, "%s: %s: %s", dir, rb_strerror(rc),
+		    rc == RB_ESYS ? strerror(errno) : what);
+	store_close(s);
+	return rc;
+}
+
+void
+store_close(struct store *s)
+{
+	if (s == NULL)
+		return;
+	if (s->rtxn) {
+		if (s->rtxn->txn)
+			mdb_txn_abort(s->rtxn->txn);
+		free(s->rtxn);
+	}
+	if (s->env)
+		mdb_env_close(s->env);
+	free(s->dir);
+	free(s);
+}
+
+struct store_txn *
+store_read(struct store *s)
+{
+	struct store_txn *t = s->rtxn;
+	int rc;
+
+	if (t == NULL) {
+		t = s->rtxn = xcalloc(1, sizeof(*t));
+		t->s = s;
+	}
+	if (t->active)
+		return t;
+	rc = t->txn ? mdb_txn_renew(t->txn) :
+	    mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
+	if (rc == MDB_MAP_RESIZED) {
+		/* Another process grew the map: adopt its size. */
+		if (t->txn)
+			mdb_txn_abort(t->txn);
+		t->txn = NULL;
+		mdb_env_set_mapsize(s->env, 0);
+		rc = mdb_txn_begin(s->env, NULL, MDB_RDONLY, &t->txn);
+	}
+	if (rc != 0) {
+		if (t->txn && rc != MDB_BAD_RSLOT) {
+			mdb_txn_abort(t->txn);
+		}
+		t->txn = NULL;
+		log_warnx("%s: read transaction: %s", s->dir,
+		    mdb_strerror(rc));
+		return NULL;
+	}
+	t->active = 1;
+	return t;
+}
+
+void
+store_read_end(struct store *s)
+{
+	if (s->rtxn && s->rtxn->active) {
+		mdb_txn_reset(s->rtxn->txn);
+		s->rtxn->active = 0;
+	}
+}
+
+uint32_t
+store_serial(struct store_txn *t)
+{
+	return (uint32_t)mdb_txn_id(t->txn);
+}
+
+static size_t
+listing_key(const struct zkey *k, uint8_t *buf)
+{
+	buf[0] = k->zone;
+	memcpy(buf + 1, k->data, k->len);
+	return 1 + (size_t)k->len;
+}
+
+int
+store_listing_get(struct store_txn *t, const struct zkey *k,
+    struct listing *out)
+{
+	uint8_t kbuf[1 + DOMAIN_MAX + 1];
+	MDB_val key, val;
+	int rc;
+
+	key.mv_size = listing_key(k, kbuf);
+	key.mv_data = kbuf;
+	if ((rc = mdb_get(t->txn, t->s->dbi[DB_LISTING], &key, &val)) != 0)
+		return mdb_err(rc);
+	if (listing_decode(val.mv_data, val.mv_size, out) != RB_OK)
+		return RB_ECORRUPT;
+	return RB_OK;
+}
+
+int
+store_listing_below(struct store_txn *t, int zone, const uint8_t *rev,
+    size_t len)
+{
+	uint8_t kbuf[1 + DOMAIN_MAX + 2];
+	MDB_cursor *c;
+	MDB_val key, val;
+	int found = 0;
+
+	if (len > DOMAIN_MAX)
+		return 0;
+	kbuf[0] = (uint8_t)zone;
+	memcpy(kbuf + 1, rev, len);
+	kbuf[1 + len] = '.';
+	key.mv_size = len + 2;
+	key.mv_data = kbuf;
+	if (mdb_cursor_open(t->txn, t->s->dbi[DB_LISTING], &c) != 0)
+		return 0;
+	if (mdb_cursor_get(c, &key, &val, MDB_SET_RANGE) == 0 &&
+	    key.mv_size > len + 2 && memcmp(key.mv_data, kbuf, len + 2) == 0)
+		found = 1;
+	mdb_cursor_close(c);
+	return found;
+}
+
+int
+store_listing_foreach(struct store_txn *t, int zone, listing_fn fn,
+    void *arg)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	uint8_t z = zone < 0 ? 0 : (uint8_t)zone;
+	int rc, ret = 0;
+	MDB_cursor_op op = MDB_SET_RANGE;
+
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LISTING], &c)) != 0)
+		return mdb_err(rc);
+	key.mv_size = 1;
+	key.mv_data = &z;
+	while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
+		const uint8_t *kp = key.mv_data;
+		struct zkey k;
+		struct listing l;
+
+		op = MDB_NEXT;
+		if (zone >= 0 && kp[0] != zone)
+			break;
+		if (key.mv_size < 2 || key.mv_size > 1 + DOMAIN_MAX ||
+		    kp[0] >= ZONE_COUNT ||
+		    listing_decode(val.mv_data, val.mv_size, &l) != RB_OK) {
+			log_warnx("%s: skipping a damaged listing entry",
+			    t->s->dir);
+			continue;
+		}
+		k.zone = kp[0];
+		k.len = (uint8_t)(key.mv_size - 1);
+		memcpy(k.data, kp + 1, k.len);
+		if ((ret = fn(&k, &l, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return ret;
+}
+
+/* Evidence keys: zone . len . key . origin(4) . reason(1). */
+static size_t
+evidence_prefix(const struct zkey *k, uint8_t *buf)
+{
+	buf[0] = k->zone;
+	buf[1] = k->len;
+	memcpy(buf + 2, k->data, k->len);
+	return 2 + (size_t)k->len;
+}
+
+/* Load every evidence row of k with its origin's trust. */
+static int
+evidence_load(struct store_txn *t, const struct zkey *k, struct evidence *ev,
+    int max)
+{
+	uint8_t pbuf[2 + DOMAIN_MAX + 1 + 5];
+	size_t plen = evidence_prefix(k, pbuf);
+	MDB_cursor *c;
+	MDB_val key = { plen, pbuf }, val;
+	MDB_cursor_op op = MDB_SET_RANGE;
+	struct origin o;
+	uint32_t cached = UINT32_MAX;
+	int n = 0, rc;
+
+	memset(&o, 0, sizeof(o));
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_EVIDENCE], &c)) != 0)
+		return mdb_err(rc);
+	while (n < max && (rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
+		const uint8_t *kp = key.mv_data;
+		struct evidence *e = &ev[n];
+
+		op = MDB_NEXT;
+		if (key.mv_size != plen + 5 || memcmp(kp, pbuf, plen) != 0)
+			break;
+		memset(e, 0, sizeof(*e));
+		e->origin = (uint32_t)be_get(kp + plen, 4);
+		if (record_decode(val.mv_data, val.mv_size, &e->rec) != RB_OK) {
+			log_warnx("%s: skipping a damaged evidence entry",
+			    t->s->dir);
+			continue;
+		}
+		e->rec.origin = e->origin;
+		if (e->origin != cached) {
+			if (store_origin_get(t, e->origin, &o) != RB_OK) {
+				memset(&o, 0, sizeof(o));
+				o.trust = TRUST_OBSERVE;
+			}
+			cached = e->origin;
+		}
+		e->trust = o.trust;
+		e->quarantined = (o.flags & ORIGIN_QUARANTINED) != 0;
+		n++;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return n;
+}
+
+int
+store_evidence_foreach(struct store_txn *t, const struct zkey *k,
+    evidence_fn fn, void *arg)
+{
+	struct evidence *ev = xcalloc(EVIDENCE_MAX, sizeof(*ev));
+	int n, i, ret = 0;
+
+	if ((n = evidence_load(t, k, ev, EVIDENCE_MAX)) < 0) {
+		free(ev);
+		return n;
+	}
+	for (i = 0; i < n && ret == 0; i++)
+		ret = fn(&ev[i], arg);
+	free(ev);
+	return ret;
+}
+
+static int
+listing_update(struct store_txn *t, const struct zkey *k, int64_t now)
+{
+	struct evidence *ev = xcalloc(EVIDENCE_MAX, sizeof(*ev));
+	struct listing l;
+	uint8_t kbuf[1 + DOMAIN_MAX + 1], vbuf[LISTING_ENC_MAX];
+	MDB_val key, val;
+	int n, rc;
+
+	if ((n = evidence_load(t, k, ev, EVIDENCE_MAX)) < 0) {
+		free(ev);
+		return n;
+	}
+	policy_compute(ev, n, now, &l, NULL);
+	free(ev);
+	key.mv_size = listing_key(k, kbuf);
+	key.mv_data = kbuf;
+	if (l.n == 0) {
+		rc = mdb_del(t->txn, t->s->dbi[DB_LISTING], &key, NULL);
+		return rc == MDB_NOTFOUND ? RB_OK : mdb_err(rc);
+	}
+	val.mv_size = listing_encode(&l, vbuf, sizeof(vbuf));
+	val.mv_data = vbuf;
+	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_LISTING], &key, &val, 0));
+}
+
+static int
+evidence_put(struct store_txn *t, const struct record *r)
+{
+	uint8_t kbuf[2 + DOMAIN_MAX + 1 + 5], vbuf[RECORD_ENC_MAX];
+	size_t plen = evidence_prefix(&r->key, kbuf);
+	MDB_val key, val;
+
+	be_put(kbuf + plen, r->origin, 4);
+	kbuf[plen + 4] = r->reason;
+	key.mv_size = plen + 5;
+	key.mv_data = kbuf;
+	val.mv_size = record_encode(r, vbuf, sizeof(vbuf));
+	val.mv_data = vbuf;
+	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_EVIDENCE], &key, &val, 0));
+}
+
+/* Delete the origin's rows for the key: one reason, or all (reason 0). */
+static int
+evidence_del(struct store_txn *t, const struct record *r)
+{
+	uint8_t kbuf[2 + DOMAIN_MAX + 1 + 5];
+	size_t plen = evidence_prefix(&r->key, kbuf);
+	MDB_cursor *c;
+	MDB_val key, val;
+	int rc;
+
+	be_put(kbuf + plen, r->origin, 4);
+	kbuf[plen + 4] = r->reason;
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_EVIDENCE], &c)) != 0)
+		return mdb_err(rc);
+	/* Seek again after each delete: simple, and rows per origin are few. */
+	for (;;) {
+		key.mv_size = plen + (r->reason ? 5 : 4);
+		key.mv_data = kbuf;
+		if ((rc = mdb_cursor_get(c, &key, &val, MDB_SET_RANGE)) != 0)
+			break;
+		if (key.mv_size != plen + 5 || memcmp(key.mv_data, kbuf,
+		    plen + 4) != 0 ||
+		    (r->reason && ((uint8_t *)key.mv_data)[plen + 4] !=
+		    r->reason))
+			break;
+		if ((rc = mdb_cursor_del(c, 0)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND)
+		rc = 0;
+	return mdb_err(rc);
+}
+
+static int
+self_load(struct store_txn *t)
+{
+	int rc;
+
+	if (t->self_loaded)
+		return RB_OK;
+	if ((rc = store_origin_get(t, 0, &t->self)) != RB_OK)
+		return rc == RB_ENOENT ? RB_ECORRUPT : rc;
+	t->self_loaded = 1;
+	return RB_OK;
+}
+
+int
+store_record_add(struct store_txn *t, struct record *r)
+{
+	uint8_t kbuf[12], vbuf[RECORD_ENC_MAX];
+	MDB_val key = { sizeof(kbuf), kbuf }, val;
+	int rc;
+
+	if (!t->write)
+		return RB_EINVAL;
+	if (r->origin == 0) {
+		if ((rc = self_load(t)) != RB_OK)
+			return rc;
+		r->seq = ++t->self.last_seq;
+	} else if (r->seq == 0)
+		return RB_EINVAL;
+	be_put(kbuf, r->origin, 4);
+	be_put(kbuf + 4, r->seq, 8);
+	val.mv_size = record_encode(r, vbuf, sizeof(vbuf));
+	val.mv_data = vbuf;
+	if ((rc = mdb_put(t->txn, t->s->dbi[DB_RECORDS], &key, &val,
+	    MDB_NOOVERWRITE)) != 0)
+		return mdb_err(rc);
+	if (r->flags & REC_DELETE) {
+		if ((rc = evidence_del(t, r)) != RB_OK)
+			return rc;
+		/* This node's deletion stays as a tombstone that hides older
+		 * peer evidence (policy.h). */
+		if (r->origin == 0 && r->reason == 0 &&
+		    (rc = evidence_put(t, r)) != RB_OK)
+			return rc;
+	} else if ((rc = evidence_put(t, r)) != RB_OK)
+		return rc;
+	return listing_update(t, &r->key, rb_now());
+}
+
+struct find_ctx {
+	uint32_t	 origin;
+	int		 reason;
+	struct record	*out;
+	int		 found;
+	int		 any;
+};
+
+static int
+find_row(const struct evidence *e, void *arg)
+{
+	struct find_ctx *f = arg;
+
+	if (!(e->rec.flags & REC_DELETE))
+		f->any = 1;
+	if (e->origin == f->origin && e->rec.reason == f->reason &&
+	    !(e->rec.flags & REC_DELETE)) {
+		*f->out = e->rec;
+		f->found = 1;
+	}
+	return 0;
+}
+
+int
+store_assert(struct store_txn *t, const struct zkey *k, int reason,
+    const struct status *st, int64_t now, int64_t expires_in,
+    uint32_t count, int scope)
+{
+	struct record old, r;
+	struct find_ctx f = { 0, reason, &old, 0, 0 };
+	int rc;
+
+	if (!reason_valid(k->zone, reason))
+		return RB_EINVAL;
+	if ((rc = store_evidence_foreach(t, k, find_row, &f)) < 0)
+		return rc;
+	memset(&r, 0, sizeof(r));
+	r.key = *k;
+	r.reason = (uint8_t)reason;
+	r.scope = (uint8_t)scope;
+	if (st)
+		r.status = *st;
+	r.last = hour_floor(now);
+	r.first = f.found && old.first < r.last ? old.first : r.last;
+	r.count = (f.found ? old.count : 0) + count;
+	if (f.found && old.count > UINT32_MAX - count)
+		r.count = UINT32_MAX;
+	/* Round expiry up to the hour so that it never ends early. */
+	r.expires = expires_in > 0 ? hour_floor(now + expires_in + 3599) : 0;
+	return store_record_add(t, &r);
+}
+
+int
+store_retract(struct store_txn *t, const struct zkey *k, int reason,
+    int64_t now, int scope)
+{
+	struct record r, dummy;
+	struct find_ctx f = { 0, reason, &dummy, 0, 0 };
+	int rc;
+
+	if ((rc = store_evidence_foreach(t, k, find_row, &f)) < 0)
+		return rc;
+	if (reason ? !f.found : !f.any)
+		return RB_ENOENT;
+	memset(&r, 0, sizeof(r));
+	r.key = *k;
+	r.reason = (uint8_t)reason;
+	r.flags = REC_DELETE;
+	r.scope = (uint8_t)scope;
+	r.first = r.last = hour_floor(now);
+	return store_record_add(t, &r);
+}
+
+int
+store_write(struct store *s, store_write_fn fn, void *arg)
+{
+	struct store_txn t;
+	MDB_envinfo info;
+	int rc, tries;
+
+	for (tries = 0; tries < 24; tries++) {
+		memset(&t, 0, sizeof(t));
+		t.s = s;
+		t.write = 1;
+		rc = mdb_txn_begin(s->env, NULL, 0, &t.txn);
+		if (rc == MDB_MAP_RESIZED) {
+			mdb_env_set_mapsize(s->env, 0);
+			continue;
+		}
+		if (rc != 0)
+			return mdb_err(rc);
+		rc = fn(&t, arg);
+		if (rc == RB_OK && t.self_loaded)
+			rc = origin_put(&t, &t.self);
+		if (rc != RB_OK) {
+			mdb_txn_abort(t.txn);
+			if (rc != RB_ESPACE)
+				return rc;
+		} else {
+			rc = mdb_txn_commit(t.txn);
+			if (rc == 0)
+				return RB_OK;
+			if (rc != MDB_MAP_FULL)
+				return mdb_err(rc);
+		}
+		/* Map full: grow it and run fn again. */
+		mdb_env_info(s->env, &info);
+		if ((int64_t)info.me_mapsize >= MAP_MAX)
+			return RB_ESPACE;
+		if (s->rtxn && s->rtxn->active)
+			return RB_ESPACE;	/* cannot resize while reading */
+		rc = mdb_env_set_mapsize(s->env, info.me_mapsize * 2);
+		if (rc != 0)
+			return mdb_err(rc);
+		log_info("%s: map grown to %zu MiB", s->dir,
+		    info.me_mapsize * 2 >> 20);
+	}
+	return RB_ESPACE;
+}

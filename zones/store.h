@@ -1,0 +1,115 @@
+/*
+ * zones/store.h - the node's LMDB environment, shared by every program.
+ *
+ * One environment (default /var/lib/rebond) with named databases:
+ *
+ *   meta      "schema" -> u32 schema version, other node-wide values
+ *   origins   u32 origin id -> struct origin (id 0 is this node)
+ *   okeys     32-byte public key -> u32 origin id
+ *   records   origin id . seq (big-endian) -> canonical record: the log
+ *             that sync serves, in each origin's order
+ *   evidence  zone . len . key . origin . reason -> latest record of that
+ *             origin for that key and reason (a deletion with reason 0
+ *             is this node's tombstone)
+ *   listing   zone . key -> struct listing: what DNS answers, derived
+ *             from evidence by the policy on every write
+ *
+ * Several processes read and write it at once: readers never block and
+ * see each commit on their next transaction.  The map grows by doubling
+ * when a write finds it full.
+ *
+ * Every function returns 0 or a negative RB_E* code (util.h).  Pointers
+ * into the store are valid until the end of the transaction; the
+ * functions here copy what they return.
+ */
+#ifndef REBOND_STORE_H
+#define REBOND_STORE_H
+
+#include <stdint.h>
+
+#include "policy.h"
+#include "record.h"
+
+#define STORE_SCHEMA	1
+
+#define STORE_RDONLY	0x01	/* open read-only; do not create */
+
+struct store;
+struct store_txn;
+
+struct origin {
+	uint32_t	id;
+	uint8_t		key[32];	/* Ed25519 public key; zero if unset */
+	uint8_t		trust;		/* enum trust */
+	uint8_t		flags;		/* ORIGIN_* */
+	uint64_t	last_seq;
+	char		name[64];
+};
+#define ORIGIN_QUARANTINED	0x01
+
+/* Open (and create unless STORE_RDONLY) the environment in dir.  On
+ * failure err says what and where, e.g. "rebond-state/data.mdb: store
+ * file is damaged or not an LMDB file". */
+int	store_open(struct store **sp, const char *dir, int64_t map_size,
+	    int flags, char *err, size_t errlen);
+void	store_close(struct store *);
+const char *store_dir(const struct store *);
+
+/*
+ * Reading.  A process keeps one read transaction that it renews:
+ * store_read() starts it (seeing the latest commit), store_read_end()
+ * releases it.  Never hold it across event-loop turns.
+ */
+struct store_txn *store_read(struct store *);	/* NULL on error, logged */
+void	store_read_end(struct store *);
+
+/* Serial number of the snapshot a transaction sees (LMDB txn id). */
+uint32_t store_serial(struct store_txn *);
+
+/* The listing of k (not filtered for expiry: see listing_active()). */
+int	store_listing_get(struct store_txn *, const struct zkey *k,
+	    struct listing *out);
+/* 1 if some listed key of zone lies below the domain whose reversed form
+ * is rev[0..len) ("org" finds "org.example"), else 0. */
+int	store_listing_below(struct store_txn *, int zone, const uint8_t *rev,
+	    size_t len);
+
+typedef int (*listing_fn)(const struct zkey *, const struct listing *,
+	    void *arg);
+/* Every listing of zone (-1: all zones) in key order; stops when fn
+ * returns non-zero and returns that value. */
+int	store_listing_foreach(struct store_txn *, int zone, listing_fn fn,
+	    void *arg);
+
+typedef int (*evidence_fn)(const struct evidence *, void *arg);
+int	store_evidence_foreach(struct store_txn *, const struct zkey *k,
+	    evidence_fn fn, void *arg);
+
+int	store_origin_get(struct store_txn *, uint32_t id, struct origin *out);
+
+/*
+ * Writing.  store_write() runs fn in a write transaction and commits it
+ * if fn returns 0.  If the map is full it grows the map and runs fn
+ * again from the start, so fn must not keep state outside the
+ * transaction between runs.
+ */
+typedef int (*store_write_fn)(struct store_txn *, void *arg);
+int	store_write(struct store *, store_write_fn fn, void *arg);
+
+/* Append r to the record log and apply it to evidence and listing.  For
+ * origin 0 (this node) the sequence number is assigned here.  A record
+ * whose (origin, seq) is already logged returns RB_EEXIST. */
+int	store_record_add(struct store_txn *, struct record *r);
+
+/* This node asserts reason for k, merging with what it asserted before
+ * (first seen kept, count added, expiry pushed).  expires_in 0 = never.
+ * Builds the record and calls store_record_add(). */
+int	store_assert(struct store_txn *, const struct zkey *k, int reason,
+	    const struct status *st, int64_t now, int64_t expires_in,
+	    uint32_t count, int scope);
+/* This node withdraws reason (0: all) for k.  RB_ENOENT if it asserted
+ * nothing there. */
+int	store_retract(struct store_txn *, const struct zkey *k, int reason,
+	    int64_t now, int scope);
+
+#endif
