@@ -1,1 +1,41 @@
+# tests/: unit tests (C, TAP) and integration scripts (sh, TAP), all run by
+# `make check` through automake's TAP driver.
+TEST_EXTENSIONS = .sh
+LOG_DRIVER = env AM_TAP_AWK='$(AWK)' $(SHELL) $(top_srcdir)/build-aux/tap-driver.sh
+SH_LOG_DRIVER = $(LOG_DRIVER)
+SH_LOG_COMPILER = $(SHELL)
+AM_TESTS_ENVIRONMENT = \
+	srcdir='$(abs_top_srcdir)'; builddir='$(abs_top_builddir)'; \
+	ASAN_OPTIONS='detect_leaks=1:abort_on_error=0:halt_on_error=1'; \
+	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'; \
+	export srcdir builddir ASAN_OPTIONS UBSAN_OPTIONS;
 
+EXTRA_DIST += tests/tap.h tests/lib.sh
+
+UNIT_TESTS = \
+	tests/zones/test_addr \
+	tests/zones/test_record \
+	tests/zones/test_policy \
+	tests/zones/test_conf \
+	tests/zones/test_store \
+	tests/dnsd/test_answer \
+	tests/ctl/test_dnset
+
+check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
+TESTS += $(UNIT_TESTS)
+
+tests_zones_test_addr_LDADD = $(ZONES_LIBS)
+tests_zones_test_record_LDADD = $(ZONES_LIBS)
+tests_zones_test_policy_LDADD = $(ZONES_LIBS)
+tests_zones_test_conf_LDADD = $(ZONES_LIBS)
+tests_zones_test_store_LDADD = $(ZONES_LIBS)
+tests_dnsd_test_answer_LDADD = libdnsd.a $(ZONES_LIBS)
+tests_ctl_test_dnset_LDADD = libctl.a $(ZONES_LIBS)
+tests_dnsd_rawq_LDADD = $(ZONES_LIBS)
+
+INTEGRATION_TESTS = \
+	tests/dnsd/dns.sh \
+	tests/dnsd/malformed.sh \
+	tests/ctl/ctl.sh
+dist_check_SCRIPTS = $(INTEGRATION_TESTS)
+TESTS += $(INTEGRATION_TESTS)
