@@ -514,6 +514,13 @@ cmd_import(int argc, char **argv)
 			skipped++;
 			continue;
 		case DNSET_WILDCARD:
+			if (zone_is_hashed(zone)) {
+				fprintf(stderr, "rebondctl: %s:%d: wildcards "
+				    "have no meaning in a hashed zone\n",
+				    argv[1], lineno);
+				bad++;
+				continue;
+			}
 			fprintf(stderr, "rebondctl: %s:%d: .%s: imported as "
 			    "%s alone; names below it are not covered\n",
 			    argv[1], lineno, dl.key, dl.key);

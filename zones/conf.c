@@ -136,7 +136,7 @@ parse_size(const char *s, int64_t *out)
 	}
 	if (mult != 1)
 		buf[len - 1] = '\0';
-	if ((rc = parse_int(buf, 0, INT64_MAX >> 40, &v)) != RB_OK)
+	if ((rc = parse_int(buf, 0, INT64_MAX / mult, &v)) != RB_OK)
 		return rc;
 	*out = v * mult;
 	return RB_OK;

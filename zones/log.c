@@ -36,7 +36,7 @@ log_getlevel(void)
 	return log_level;
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(int level, const char *fmt, va_list ap, int err)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
