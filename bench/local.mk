@@ -1,0 +1,5 @@
+# bench/: benchmark scripts and programs (not run by make check).
+EXTRA_PROGRAMS = bench/answer_bench
+bench_answer_bench_LDADD = libdnsd.a $(ZONES_LIBS)
+CLEANFILES += bench/answer_bench
+EXTRA_DIST += bench/dnsd.sh
