@@ -3,7 +3,8 @@
 # its seed corpus and past crashes (fuzz/corpus/TARGET/).  With
 #   ./configure CC=clang --enable-fuzzing && make fuzz FUZZ_SECONDS=60
 # each target is fuzzed for FUZZ_SECONDS.
-FUZZ_TARGETS = fuzz/fuzz_answer fuzz/fuzz_dnset fuzz/fuzz_conf fuzz/fuzz_record
+FUZZ_TARGETS = fuzz/fuzz_answer fuzz/fuzz_dnset fuzz/fuzz_conf fuzz/fuzz_record \
+	fuzz/fuzz_rules fuzz/fuzz_mail
 EXTRA_DIST += fuzz/corpus fuzz/run.sh
 
 if FUZZING
@@ -29,6 +30,13 @@ fuzz_fuzz_conf_LDFLAGS = $(FUZZLINK)
 fuzz_fuzz_record_SOURCES = fuzz/fuzz_record.c $(FUZZMAIN)
 fuzz_fuzz_record_LDADD = $(ZONES_LIBS)
 fuzz_fuzz_record_LDFLAGS = $(FUZZLINK)
+
+fuzz_fuzz_rules_SOURCES = fuzz/fuzz_rules.c $(FUZZMAIN)
+fuzz_fuzz_rules_LDADD = libfeeder.a $(ZONES_LIBS)
+fuzz_fuzz_rules_LDFLAGS = $(FUZZLINK)
+fuzz_fuzz_mail_SOURCES = fuzz/fuzz_mail.c $(FUZZMAIN)
+fuzz_fuzz_mail_LDADD = libfeeder.a $(ZONES_LIBS)
+fuzz_fuzz_mail_LDFLAGS = $(FUZZLINK)
 
 FUZZ_SECONDS = 30
 fuzz: $(FUZZ_TARGETS)

@@ -19,7 +19,9 @@ UNIT_TESTS = \
 	tests/zones/test_conf \
 	tests/zones/test_store \
 	tests/dnsd/test_answer \
-	tests/ctl/test_dnset
+	tests/ctl/test_dnset \
+	tests/feeder/test_classify \
+	tests/feeder/test_mail
 
 check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
 TESTS += $(UNIT_TESTS)
@@ -32,6 +34,8 @@ tests_zones_test_store_LDADD = $(ZONES_LIBS)
 tests_dnsd_test_answer_LDADD = libdnsd.a $(ZONES_LIBS)
 tests_ctl_test_dnset_LDADD = libctl.a $(ZONES_LIBS)
 tests_dnsd_rawq_LDADD = $(ZONES_LIBS)
+tests_feeder_test_classify_LDADD = libfeeder.a $(ZONES_LIBS)
+tests_feeder_test_mail_LDADD = libfeeder.a $(ZONES_LIBS)
 
 INTEGRATION_TESTS = \
 	tests/dnsd/dns.sh \

@@ -1,0 +1,3 @@
+/* placeholder until the mail parser lands */
+#include "config.h"
+#include "mail.h"
