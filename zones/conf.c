@@ -14,7 +14,7 @@
 #include "log.h"
 #include "util.h"
 
-enum conf_type { T_STR, T_INT, T_DURATION, T_SIZE, T_LIST, T_LEVEL };
+enum conf_type { T_STR, T_INT, T_DURATION, T_SIZE, T_LIST, T_LEVEL, T_RATE };
 
 struct conf_opt {
 	const char	*section;
@@ -83,6 +83,47 @@ static const struct conf_opt opts[] = {
 	{ "policy", "operator-expiry", T_DURATION, O(operator_expiry), "0", 0,
 	  NOMAX, "lifetime of a manual listing without --days (0: never)" },
 
+	{ "policy", "soft-repeat-count", T_INT, O(soft_repeat_count), "3", 2,
+	  1000, "soft bounces (no delivery between) that make 127.0.0.3" },
+	{ "policy", "soft-window", T_DURATION, O(soft_window), "7d", 3600,
+	  NOMAX, "window in which the soft bounces are counted" },
+	{ "policy", "sender-window", T_DURATION, O(sender_window), "7d", DAY,
+	  90 * DAY, "window of the sender rates" },
+	{ "policy", "sender-min-volume", T_INT, O(sender_min_volume), "20", 1,
+	  NOMAX, "messages in the window before a sender rate can list" },
+	{ "policy", "sender-hard-rate", T_RATE, O(sender_hard_rate), "10%", 1,
+	  1000000, "hard-bounce rate that lists a sender (127.0.0.2)" },
+	{ "policy", "sender-complaint-rate", T_RATE, O(sender_complaint_rate),
+	  "0.5%", 1, 1000000, "complaint rate that lists a sender (127.0.0.3)" },
+	{ "policy", "sender-refused-rate", T_RATE, O(sender_refused_rate),
+	  "10%", 1, 1000000,
+	  "rate of messages refused as spam/policy that lists a sender (127.0.0.6)" },
+	{ "policy", "sender-listed-sends", T_INT, O(sender_listed_sends), "10",
+	  1, NOMAX, "sends to listed recipients in the window that list a "
+	  "sender (127.0.0.5)" },
+	{ "policy", "sender-volume-factor", T_INT, O(sender_volume_factor),
+	  "10", 2, 1000, "today's volume over this many times the daily "
+	  "average throttles (127.0.0.4), then holds (127.0.0.10)" },
+	{ "policy", "sender-volume-min", T_INT, O(sender_volume_min), "200", 1,
+	  NOMAX, "messages a day below which volume never throttles" },
+
+	{ "feeder", "rules", T_STR, O(rules), "", 0, 0,
+	  "operator classification rules, read before the built-in ones" },
+	{ "feeder", "follow", T_STR, O(follow), "", 0, 0,
+	  "log file to follow when no input option is given" },
+	{ "feeder", "syslog", T_STR, O(syslog), "", 0, 0,
+	  "syslog socket (unix:/path or udp:ADDR:PORT) when no input option "
+	  "is given" },
+	{ "feeder", "scope", T_STR, O(feeder_scope), "federation", 0, 0,
+	  "scope of the listings the feeder makes: local, peers or "
+	  "federation" },
+	{ "feeder", "batch-delay", T_DURATION, O(batch_delay), "0", 0, 60,
+	  "longest a line waits before it is written (0: 200 ms)" },
+	{ "feeder", "corr-ttl", T_DURATION, O(corr_ttl), "7d", 3600, NOMAX,
+	  "how long a queue id's sender and client are remembered" },
+	{ "feeder", "msgid-ttl", T_DURATION, O(msgid_ttl), "30d", DAY, NOMAX,
+	  "how long a Message-ID is remembered for complaints" },
+
 	{ "sync", "listen", T_LIST, O(sync_listen), "127.0.0.1:8853", 0, 0,
 	  "ADDR:PORT of the sync HTTP server" },
 	{ "sync", "key-file", T_STR, O(key_file), "", 0, 0,
@@ -142,6 +183,38 @@ parse_size(const char *s, int64_t *out)
 	return RB_OK;
 }
 
+/* "10%", "0.5%" -> parts per million. */
+static int
+parse_rate(const char *s, int64_t *out)
+{
+	int64_t whole = 0, frac = 0, scale = 10000;
+	const char *p = s;
+
+	if (*p < '0' || *p > '9')
+		return RB_EINVAL;
+	while (*p >= '0' && *p <= '9') {
+		whole = whole * 10 + (*p++ - '0');
+		if (whole > 100)
+			return RB_ERANGE;
+	}
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return RB_EINVAL;
+		while (*p >= '0' && *p <= '9') {
+			if (scale > 1) {
+				scale /= 10;
+				frac += (*p - '0') * scale;
+			}
+			p++;
+		}
+	}
+	if (p[0] != '%' || p[1] != '\0')
+		return RB_EINVAL;
+	*out = whole * 10000 + frac;
+	return RB_OK;
+}
+
 /* Set one option from text.  Returns NULL or a static reason. */
 static const char *
 set_opt(struct conf *c, const struct conf_opt *o, const char *val)
@@ -179,6 +252,11 @@ set_opt(struct conf *c, const struct conf_opt *o, const char *val)
 	case T_INT:
 		rc = parse_int(val, o->min, o->max, &v);
 		break;
+	case T_RATE:
+		if ((rc = parse_rate(val, &v)) == RB_OK &&
+		    (v < o->min || v > o->max))
+			rc = RB_ERANGE;
+		break;
 	case T_DURATION:
 		if ((rc = parse_duration(val, &v)) == RB_OK &&
 		    (v < o->min || v > o->max))
@@ -198,6 +276,8 @@ set_opt(struct conf *c, const struct conf_opt *o, const char *val)
 			return "expected a duration such as 30s, 10m, 24h, 90d";
 		case T_SIZE:
 			return "expected a size such as 64M or 1G";
+		case T_RATE:
+			return "expected a percentage such as 10% or 0.5%";
 		default:
 			return "expected a number";
 		}
@@ -238,8 +318,7 @@ known_section(const char *s)
 	for (o = opts; o->name; o++)
 		if (strcmp(o->section, s) == 0)
 			return 1;
-	/* Sections of programs whose options are not all known yet. */
-	return strcmp(s, "feeder") == 0;
+	return 0;
 }
 
 int
@@ -269,9 +348,12 @@ conf_parse(struct conf *c, FILE *f, const char *name, char *err,
 		if (*s == '\0' || *s == '#' || *s == ';')
 			continue;
 		if (*s == '[') {
-			char *end = strchr(s, ']');
+			char *end = strchr(s, ']'), *rest = NULL;
 
-			if (end == NULL || strip(end + 1)[0] != '\0' ||
+			/* A comment may follow the header, as it may a value. */
+			if (end != NULL)
+				rest = strip(end + 1);
+			if (end == NULL || (*rest != '\0' && *rest != '#') ||
 			    end - s - 1 <= 0 ||
 			    (size_t)(end - s - 1) >= sizeof(section)) {
 				snprintf(err, errlen, "%s:%d: malformed section "
@@ -444,6 +526,11 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 		    "'%s'", c->hostmaster);
 		return RB_EINVAL;
 	}
+	if (scope_parse(c->feeder_scope) < 0) {
+		snprintf(err, errlen, "feeder: scope: expected local, peers or "
+		    "federation, got '%s'", c->feeder_scope);
+		return RB_EINVAL;
+	}
 	if (c->state_dir[0] == '\0') {
 		snprintf(err, errlen, "global: state-dir is empty");
 		return RB_EINVAL;
@@ -489,6 +576,13 @@ conf_dump(const struct conf *c, FILE *out)
 			fprintf(out, "%s = %lld\n", o->name,
 			    (long long)*(const int64_t *)p);
 			break;
+		case T_RATE: {
+			int64_t r = *(const int64_t *)p;
+
+			fprintf(out, "%s = %lld.%04lld%%\n", o->name,
+			    (long long)(r / 10000), (long long)(r % 10000));
+			break;
+		}
 		}
 	}
 }

@@ -60,6 +60,25 @@ struct conf {
 	int64_t		 complaint_expiry;
 	int64_t		 sender_expiry;
 	int64_t		 operator_expiry;	/* 0 = never */
+	int64_t		 soft_repeat_count;
+	int64_t		 soft_window;
+	int64_t		 sender_window;
+	int64_t		 sender_min_volume;
+	int64_t		 sender_hard_rate;	/* parts per million */
+	int64_t		 sender_complaint_rate;	/* parts per million */
+	int64_t		 sender_refused_rate;	/* parts per million */
+	int64_t		 sender_listed_sends;
+	int64_t		 sender_volume_factor;
+	int64_t		 sender_volume_min;
+
+	/* [feeder] */
+	char		*rules;
+	char		*follow;
+	char		*syslog;
+	char		*feeder_scope;
+	int64_t		 batch_delay;
+	int64_t		 corr_ttl;
+	int64_t		 msgid_ttl;
 
 	/* [sync] */
 	struct strlist	 sync_listen;

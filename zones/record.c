@@ -202,21 +202,22 @@ scope_parse(const char *s)
 int
 status_parse(const char *s, struct status *st)
 {
-	int64_t v[3];
-	char buf[16], *f[3], *save = NULL;
-	int i;
+	/* RFC 3463: class "." subject "." detail, digits only (strtok and
+	 * strtoll would accept "5..1.1", ".5.1.1" or "+5.1.1"). */
+	unsigned int v[3];
+	int i, nd;
 
-	if (strlen(s) >= sizeof(buf))
-		return RB_EINVAL;
-	strcpy(buf, s);
-	f[0] = strtok_r(buf, ".", &save);
-	f[1] = strtok_r(NULL, ".", &save);
-	f[2] = strtok_r(NULL, ".", &save);
-	if (!f[0] || !f[1] || !f[2] || strtok_r(NULL, ".", &save))
-		return RB_EINVAL;
-	for (i = 0; i < 3; i++)
-		if (parse_int(f[i], 0, i == 0 ? 9 : 999, &v[i]) != RB_OK)
+	for (i = 0; i < 3; i++) {
+		v[i] = 0;
+		for (nd = 0; *s >= '0' && *s <= '9'; s++, nd++)
+			if (nd < 3)
+				v[i] = v[i] * 10 + (unsigned int)(*s - '0');
+		if (nd == 0 || nd > (i == 0 ? 1 : 3))
 			return RB_EINVAL;
+		if (*s != (i < 2 ? '.' : '\0'))
+			return RB_EINVAL;
+		s++;
+	}
 	if (v[0] != 2 && v[0] != 4 && v[0] != 5)
 		return RB_EINVAL;
 	st->klass = (uint8_t)v[0];

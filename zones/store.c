@@ -18,9 +18,11 @@
 #define EVIDENCE_MAX	256
 
 enum { DB_META, DB_ORIGINS, DB_OKEYS, DB_RECORDS, DB_EVIDENCE, DB_LISTING,
-	DB_COUNT };
+	DB_KV0, DB_COUNT = DB_KV0 + KV_COUNT };
 static const char *const db_names[DB_COUNT] = {
-	"meta", "origins", "okeys", "records", "evidence", "listing"
+	"meta", "origins", "okeys", "records", "evidence", "listing",
+	/* enum store_kv */
+	"counters", "rstate", "corr", "msgid", "feeder", "evlog"
 };
 
 struct store {
@@ -132,6 +134,23 @@ store_origin_get(struct store_txn *t, uint32_t id, struct origin *o)
 	return origin_decode(&v, id, o);
 }
 
+/* The schema version: RB_OK, RB_ENOENT when none is written yet (a new
+ * store), RB_EVERSION or RB_ECORRUPT. */
+static int
+schema_check(struct store *s, MDB_txn *txn)
+{
+	MDB_val k = { 6, "schema" }, v;
+	int rc;
+
+	if ((rc = mdb_get(txn, s->dbi[DB_META], &k, &v)) != MDB_SUCCESS)
+		return mdb_err(rc);
+	if (v.mv_size != 4)
+		return RB_ECORRUPT;
+	if (be_get(v.mv_data, 4) != STORE_SCHEMA)
+		return RB_EVERSION;
+	return RB_OK;
+}
+
 /* First open: schema version and this node's origin. */
 static int
 store_init(struct store *s, MDB_txn *txn)
@@ -140,16 +159,6 @@ store_init(struct store *s, MDB_txn *txn)
 	uint8_t buf[4];
 	int rc;
 
-	rc = mdb_get(txn, s->dbi[DB_META], &k, &v);
-	if (rc == MDB_SUCCESS) {
-		if (v.mv_size != 4)
-			return RB_ECORRUPT;
-		if (be_get(v.mv_data, 4) != STORE_SCHEMA)
-			return RB_EVERSION;
-		return RB_OK;
-	}
-	if (rc != MDB_NOTFOUND)
-		return mdb_err(rc);
 	be_put(buf, STORE_SCHEMA, 4);
 	v.mv_size = 4;
 	v.mv_data = buf;
@@ -173,7 +182,7 @@ store_open(struct store **sp, const char *dir, int64_t map_size, int flags,
 	struct store *s;
 	MDB_txn *txn = NULL;
 	struct stat st;
-	int rc, i, dead;
+	int rc, i, dead, fresh = 0;
 	unsigned int envflags = MDB_NOTLS;
 	const char *what = "data.mdb";
 
@@ -224,16 +233,31 @@ store_open(struct store **sp, const char *dir, int64_t map_size, int flags,
 		}
 		if (rc != 0)
 			goto fail;
-	}
-	if (!(flags & STORE_RDONLY)) {
-		if ((rc = store_init(s, txn)) != RB_OK)
-			goto failrb;
-		if ((rc = mdb_txn_commit(txn)) != 0) {
-			txn = NULL;
-			goto fail;
+		/* The schema first: a store of another version may lack
+		 * databases that this one has. */
+		if (i == DB_META) {
+			rc = schema_check(s, txn);
+			if (rc == RB_ENOENT && (flags & STORE_RDONLY)) {
+				snprintf(err, errlen, "%s: no rebond store here "
+				    "(no schema version)", dir);
+				mdb_txn_abort(txn);
+				store_close(s);
+				return RB_ENOENT;
+			}
+			if (rc == RB_ENOENT)
+				fresh = 1;
+			else if (rc != RB_OK)
+				goto failrb;
 		}
-	} else
-		mdb_txn_abort(txn);
+	}
+	if (fresh && (rc = store_init(s, txn)) != RB_OK)
+		goto failrb;
+	/* Commit even a read-only transaction: LMDB closes the DBI handles
+	 * opened in a transaction that is aborted. */
+	if ((rc = mdb_txn_commit(txn)) != 0) {
+		txn = NULL;
+		goto fail;
+	}
 	*sp = s;
 	return RB_OK;
 
@@ -246,7 +270,7 @@ failrb:
 		snprintf(err, errlen, "%s: %s (this build reads schema %d)",
 		    dir, rb_strerror(rc), STORE_SCHEMA);
 	else if (rc == RB_ECORRUPT)
-		snprintf(err, errlen, "%s/%s: %s", dir, what, rb_strerror(rc));
+		snprintf(err, errlen, "%s/data.mdb: %s", dir, rb_strerror(rc));
 	else
 		snprintf(err, errlen, "%s: %s: %s", dir, rb_strerror(rc),
 		    rc == RB_ESYS ? strerror(errno) : what);
@@ -470,38 +494,57 @@ evidence_load(struct store_txn *t, const struct zkey *k, struct evidence *ev,
 	return n;
 }
 
+/* Evidence rows of k: most keys have a few, so a small array on the
+ * stack first, the heap only when it is full. */
+#define EVIDENCE_FEW	16
+
+static int
+evidence_all(struct store_txn *t, const struct zkey *k, struct evidence *few,
+    struct evidence **ev)
+{
+	int n;
+
+	*ev = few;
+	if ((n = evidence_load(t, k, few, EVIDENCE_FEW)) < EVIDENCE_FEW)
+		return n;
+	*ev = xcalloc(EVIDENCE_MAX, sizeof(**ev));
+	if ((n = evidence_load(t, k, *ev, EVIDENCE_MAX)) < 0) {
+		free(*ev);
+		*ev = few;
+	}
+	return n;
+}
+
 int
 store_evidence_foreach(struct store_txn *t, const struct zkey *k,
     evidence_fn fn, void *arg)
 {
-	struct evidence *ev = xcalloc(EVIDENCE_MAX, sizeof(*ev));
+	struct evidence few[EVIDENCE_FEW], *ev;
 	int n, i, ret = 0;
 
-	if ((n = evidence_load(t, k, ev, EVIDENCE_MAX)) < 0) {
-		free(ev);
+	if ((n = evidence_all(t, k, few, &ev)) < 0)
 		return n;
-	}
 	for (i = 0; i < n && ret == 0; i++)
 		ret = fn(&ev[i], arg);
-	free(ev);
+	if (ev != few)
+		free(ev);
 	return ret;
 }
 
 static int
 listing_update(struct store_txn *t, const struct zkey *k, int64_t now)
 {
-	struct evidence *ev = xcalloc(EVIDENCE_MAX, sizeof(*ev));
+	struct evidence few[EVIDENCE_FEW], *ev;
 	struct listing l;
 	uint8_t kbuf[1 + DOMAIN_MAX + 1], vbuf[LISTING_ENC_MAX];
 	MDB_val key, val;
 	int n, rc;
 
-	if ((n = evidence_load(t, k, ev, EVIDENCE_MAX)) < 0) {
-		free(ev);
+	if ((n = evidence_all(t, k, few, &ev)) < 0)
 		return n;
-	}
 	policy_compute(ev, n, now, &l, NULL);
-	free(ev);
+	if (ev != few)
+		free(ev);
 	key.mv_size = listing_key(k, kbuf);
 	key.mv_data = kbuf;
 	if (l.n == 0) {
@@ -729,4 +772,92 @@ store_write(struct store *s, store_write_fn fn, void *arg)
 		    info.me_mapsize * 2 >> 20);
 	}
 	return RB_ESPACE;
+}
+
+/* Plain key-value databases (enum store_kv). */
+
+static int
+kv_dbi(struct store_txn *t, int db, MDB_dbi *dbi)
+{
+	if (db < 0 || db >= KV_COUNT)
+		return RB_EINVAL;
+	*dbi = t->s->dbi[DB_KV0 + db];
+	return RB_OK;
+}
+
+int
+store_kv_get(struct store_txn *t, int db, const void *k, size_t klen,
+    const void **v, size_t *vlen)
+{
+	MDB_val key = { klen, (void *)(uintptr_t)k }, val;
+	MDB_dbi dbi;
+	int rc;
+
+	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
+		return rc;
+	if ((rc = mdb_get(t->txn, dbi, &key, &val)) != 0)
+		return mdb_err(rc);
+	*v = val.mv_data;
+	*vlen = val.mv_size;
+	return RB_OK;
+}
+
+int
+store_kv_put(struct store_txn *t, int db, const void *k, size_t klen,
+    const void *v, size_t vlen)
+{
+	MDB_val key = { klen, (void *)(uintptr_t)k };
+	MDB_val val = { vlen, (void *)(uintptr_t)v };
+	MDB_dbi dbi;
+	int rc;
+
+	if (!t->write)
+		return RB_EINVAL;
+	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
+		return rc;
+	return mdb_err(mdb_put(t->txn, dbi, &key, &val, 0));
+}
+
+int
+store_kv_del(struct store_txn *t, int db, const void *k, size_t klen)
+{
+	MDB_val key = { klen, (void *)(uintptr_t)k };
+	MDB_dbi dbi;
+	int rc;
+
+	if (!t->write)
+		return RB_EINVAL;
+	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
+		return rc;
+	rc = mdb_del(t->txn, dbi, &key, NULL);
+	return rc == MDB_NOTFOUND ? RB_ENOENT : mdb_err(rc);
+}
+
+int
+store_kv_foreach(struct store_txn *t, int db, const void *prefix,
+    size_t plen, kv_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val key = { plen, (void *)(uintptr_t)prefix }, val;
+	MDB_cursor_op op = plen ? MDB_SET_RANGE : MDB_FIRST;
+	MDB_dbi dbi;
+	int rc, ret = 0;
+
+	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_open(t->txn, dbi, &c)) != 0)
+		return mdb_err(rc);
+	while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
+		op = MDB_NEXT;
+		if (plen && (key.mv_size < plen ||
+		    memcmp(key.mv_data, prefix, plen) != 0))
+			break;
+		if ((ret = fn(key.mv_data, key.mv_size, val.mv_data,
+		    val.mv_size, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return ret;
 }

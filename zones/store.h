@@ -34,6 +34,16 @@
 
 #define STORE_RDONLY	0x01	/* open read-only; do not create */
 
+/* Plain key-value databases of the programs (layouts in their users):
+ *   counters  feeder/count.c: outcomes per key per day
+ *   rstate    feeder: per-recipient soft-bounce state
+ *   corr      feeder: queue id -> correlation state
+ *   msgid     feeder: SHA-1(Message-ID) -> sender and client
+ *   feeder    feeder: read positions and other small state
+ *   evlog     feeder: recent events behind each listing */
+enum store_kv { KV_COUNTERS, KV_RSTATE, KV_CORR, KV_MSGID, KV_FEEDER,
+	KV_EVLOG, KV_COUNT };
+
 struct store;
 struct store_txn;
 
@@ -107,9 +117,25 @@ int	store_record_add(struct store_txn *, struct record *r);
 int	store_assert(struct store_txn *, const struct zkey *k, int reason,
 	    const struct status *st, int64_t now, int64_t expires_in,
 	    uint32_t count, int scope);
-/* This node withdraws reason (0: all) for k.  RB_ENOENT if it asserted
- * nothing there. */
+/* This node withdraws reason (0: all) for k.  With reason 0 the deletion
+ * stays as a tombstone that also hides older peer evidence (policy.h).
+ * RB_ENOENT if there is nothing to withdraw: no evidence of this node for
+ * that reason, or (reason 0) no evidence of anyone. */
 int	store_retract(struct store_txn *, const struct zkey *k, int reason,
 	    int64_t now, int scope);
+
+/* Key-value access; values returned point into the store and are valid
+ * until the end of the transaction.  put and del need a write. */
+int	store_kv_get(struct store_txn *, int db, const void *k, size_t klen,
+	    const void **v, size_t *vlen);
+int	store_kv_put(struct store_txn *, int db, const void *k, size_t klen,
+	    const void *v, size_t vlen);
+int	store_kv_del(struct store_txn *, int db, const void *k, size_t klen);
+typedef int (*kv_fn)(const void *k, size_t klen, const void *v, size_t vlen,
+	    void *arg);
+/* Every entry whose key starts with prefix (plen 0: all), in key order;
+ * stops when fn returns non-zero and returns that value. */
+int	store_kv_foreach(struct store_txn *, int db, const void *prefix,
+	    size_t plen, kv_fn fn, void *arg);
 
 #endif
