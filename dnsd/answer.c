@@ -17,6 +17,8 @@
 #define T_ANY	255
 #define C_IN	1
 
+#define OPT_LEN	11	/* our OPT record: root, type, class, ttl, rdlen */
+
 #define F_QR	0x8000
 #define F_AA	0x0400
 #define F_TC	0x0200
@@ -512,7 +514,8 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 		if (limit > cap)
 			limit = cap;
 	}
-	w.cap = limit;
+	/* Room for the OPT record is held back until it is written. */
+	w.cap = q.edns ? limit - OPT_LEN : limit;
 	qend = q.qend;
 
 	if (q.edns && q.edns_version != 0)
@@ -524,6 +527,7 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 		w_header(&w, &q, 0, rcode == -2 ? 0 : rcode, 1);
 		w_bytes(&w, p + 12, qend - 12);
 		if (q.edns) {
+			w.cap = limit;
 			w_opt(&w, z, rcode == -2 ? 1 : 0);
 			set_count(&w, 2, 1);
 		}
@@ -558,7 +562,7 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 			rcode = R_SERVFAIL;
 			goto done;
 		} else if (!zone_is_hashed(zone) &&
-		    store_listing_below(txn, zone, k.data, k.len))
+		    store_listing_below(txn, zone, k.data, k.len, now))
 			nodata = 1;	/* empty non-terminal */
 	}
 
@@ -615,6 +619,7 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 	set_count(&w, 0, an);
 	set_count(&w, 1, ns);
 	if (q.edns) {
+		w.cap = limit;
 		w_opt(&w, z, 0);
 		set_count(&w, 2, 1);
 	}
@@ -625,6 +630,7 @@ done:
 	w_header(&w, &q, 0, rcode, 1);
 	w_bytes(&w, p + 12, qend - 12);
 	if (q.edns) {
+		w.cap = limit;
 		w_opt(&w, z, 0);
 		set_count(&w, 2, 1);
 	}

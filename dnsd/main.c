@@ -72,8 +72,13 @@ main(int argc, char *argv[])
 	log_init("rebond-dnsd", 1, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	conf_setup(&conf, cpath, dir);
 	if (check) {
+		/* Also what only the server checks: ACL, addresses. */
+		if (server_check(&conf, listen.n ? &listen : &conf.listen, err,
+		    sizeof(err)) != RB_OK)
+			fatalx("%s", err);
 		printf("%s: configuration OK\n", cpath ? cpath : "defaults");
 		conf_free(&conf);
+		free(listen.v);
 		return 0;
 	}
 	if (mkdir_p(conf.state_dir) != RB_OK)

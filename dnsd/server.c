@@ -40,6 +40,7 @@ struct tcp_conn {
 	struct server		*srv;
 	struct sockaddr_storage	 peer;
 	int			 allowed;
+	int			 closing;	/* flush, then close */
 };
 
 struct server {
@@ -169,6 +170,19 @@ tcp_close(struct tcp_conn *c)
 	free(c);
 }
 
+/* Stop reading; close once the answers already queued are sent. */
+static void
+tcp_finish(struct tcp_conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		tcp_close(c);
+		return;
+	}
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+}
+
 static void
 tcp_read(struct bufferevent *bev, void *arg)
 {
@@ -198,8 +212,9 @@ tcp_read(struct bufferevent *bev, void *arg)
 		store_read_end(s->store);
 		evbuffer_drain(in, 2 + mlen);
 		if (len == 0) {
-			/* Not a query: this is not a DNS client. */
-			tcp_close(c);
+			/* Not a query: this is not a DNS client.  The
+			 * answers to its earlier queries still go out. */
+			tcp_finish(c);
 			return;
 		}
 		s->tcp_out[0] = (uint8_t)(len >> 8);
@@ -213,6 +228,13 @@ tcp_read(struct bufferevent *bev, void *arg)
 static void
 tcp_write(struct bufferevent *bev, void *arg)
 {
+	struct tcp_conn *c = arg;
+
+	if (c->closing) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			tcp_close(c);
+		return;
+	}
 	/* Output drained below the low watermark: read again. */
 	bufferevent_enable(bev, EV_READ);
 	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
@@ -294,13 +316,55 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	event_base_loopbreak(s->base);
 }
 
+int
+server_check(const struct conf *c, const struct strlist *listen, char *err,
+    size_t errlen)
+{
+	struct answer_zones z;
+	struct sockaddr_storage ss;
+	struct cidr cidr;
+	socklen_t len;
+	const char *file = c->path ? c->path : "", *sep = c->path ? ": " : "";
+	char why[256];
+	int i;
+
+	if (answer_zones_init(&z, c, why, sizeof(why)) != RB_OK) {
+		snprintf(err, errlen, "%s%s%s", file, sep, why);
+		return RB_EINVAL;
+	}
+	for (i = 0; i < c->acl.n; i++)
+		if (cidr_parse(c->acl.v[i], &cidr) != RB_OK) {
+			snprintf(err, errlen, "%s%sacl: '%s' is not an address "
+			    "prefix", file, sep, c->acl.v[i]);
+			return RB_EINVAL;
+		}
+	/* -l replaces the file's listen list: name the file only for it. */
+	if (listen != &c->listen)
+		file = sep = "";
+	if (listen->n == 0) {
+		snprintf(err, errlen, "%s%snothing to listen on", file, sep);
+		return RB_EINVAL;
+	}
+	for (i = 0; i < listen->n; i++)
+		if (net_parse_addr(listen->v[i], 53, &ss, &len) != RB_OK) {
+			snprintf(err, errlen, "%s%slisten: '%s' is not "
+			    "ADDR:PORT or [ADDR]:PORT", file, sep,
+			    listen->v[i]);
+			return RB_EINVAL;
+		}
+	return RB_OK;
+}
+
 struct server *
 server_new(const struct conf *c, const struct strlist *listen)
 {
-	struct server *s = xcalloc(1, sizeof(*s));
-	char err[256];
+	struct server *s;
+	char err[512];
 	int i;
 
+	if (server_check(c, listen, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	s = xcalloc(1, sizeof(*s));
 	if (answer_zones_init(&s->zones, c, err, sizeof(err)) != RB_OK)
 		fatalx("%s", err);
 	s->acl = xcalloc((size_t)c->acl.n + 1, sizeof(*s->acl));

@@ -15,6 +15,11 @@
 
 struct server;
 
+/* What server_new() would refuse in c and listen (zone names, ACL,
+ * addresses), checked without binding: 0, or RB_EINVAL with err set,
+ * naming the configuration file.  For rebond-dnsd -n too. */
+int	server_check(const struct conf *c, const struct strlist *listen,
+	    char *err, size_t errlen);
 /* Bind every address of listen (UDP and TCP each).  Errors are fatal:
  * this runs before the loop. */
 struct server *server_new(const struct conf *c, const struct strlist *listen);

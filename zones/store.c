@@ -371,12 +371,13 @@ store_listing_get(struct store_txn *t, const struct zkey *k,
 
 int
 store_listing_below(struct store_txn *t, int zone, const uint8_t *rev,
-    size_t len)
+    size_t len, int64_t now)
 {
 	uint8_t kbuf[1 + DOMAIN_MAX + 2];
 	MDB_cursor *c;
 	MDB_val key, val;
-	int found = 0;
+	MDB_cursor_op op = MDB_SET_RANGE;
+	int found = 0, seen;
 
 	if (len > DOMAIN_MAX)
 		return 0;
@@ -387,9 +388,22 @@ store_listing_below(struct store_txn *t, int zone, const uint8_t *rev,
 	key.mv_data = kbuf;
 	if (mdb_cursor_open(t->txn, t->s->dbi[DB_LISTING], &c) != 0)
 		return 0;
-	if (mdb_cursor_get(c, &key, &val, MDB_SET_RANGE) == 0 &&
-	    key.mv_size > len + 2 && memcmp(key.mv_data, kbuf, len + 2) == 0)
-		found = 1;
+	/* The first few names below: one alive is enough.  Past the bound,
+	 * answer "exists": NODATA where NXDOMAIN was due only costs a
+	 * resolver one more question, the reverse breaks QNAME
+	 * minimisation. */
+	for (seen = 0; !found; seen++) {
+		struct listing l;
+
+		if (mdb_cursor_get(c, &key, &val, op) != 0 ||
+		    key.mv_size <= len + 2 ||
+		    memcmp(key.mv_data, kbuf, len + 2) != 0)
+			break;
+		op = MDB_NEXT;
+		if (seen == 16 || listing_decode(val.mv_data, val.mv_size,
+		    &l) != RB_OK || listing_active(&l, now) > 0)
+			found = 1;
+	}
 	mdb_cursor_close(c);
 	return found;
 }

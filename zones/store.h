@@ -79,10 +79,11 @@ uint32_t store_serial(struct store_txn *);
 /* The listing of k (not filtered for expiry: see listing_active()). */
 int	store_listing_get(struct store_txn *, const struct zkey *k,
 	    struct listing *out);
-/* 1 if some listed key of zone lies below the domain whose reversed form
- * is rev[0..len) ("org" finds "org.example"), else 0. */
+/* 1 if some key of zone listed at now lies below the domain whose
+ * reversed form is rev[0..len) ("org" finds "org.example"), else 0.
+ * Looks at the first 16 names below at most (then answers 1). */
 int	store_listing_below(struct store_txn *, int zone, const uint8_t *rev,
-	    size_t len);
+	    size_t len, int64_t now);
 
 typedef int (*listing_fn)(const struct zkey *, const struct listing *,
 	    void *arg);

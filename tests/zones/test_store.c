@@ -626,8 +626,8 @@ test_iterate(void)
 
 		for (j = 0; j < sizeof(b) / sizeof(b[0]); j++)
 			is_int(store_listing_below(t, b[j].zone,
-			    (const uint8_t *)b[j].rev, strlen(b[j].rev)),
-			    b[j].want, "below: %s", b[j].what);
+			    (const uint8_t *)b[j].rev, strlen(b[j].rev), NOW +
+			    H), b[j].want, "below: %s", b[j].what);
 	}
 	store_read_end(s);
 
@@ -635,9 +635,9 @@ test_iterate(void)
 	retract1(s, &ks[3], 0, NOW + H);
 	t = store_read(s);
 	is_int(store_listing_below(t, ZONE_RDOM, (const uint8_t *)
-	    "org.example", 11), 0, "below after retraction: nothing");
-	is_int(store_listing_below(t, ZONE_RDOM, (const uint8_t *)"org", 3), 1,
-	    "below 'org' still finds org.example");
+	    "org.example", 11, NOW + H), 0, "below after retraction: nothing");
+	is_int(store_listing_below(t, ZONE_RDOM, (const uint8_t *)"org", 3,
+	    NOW + H), 1, "below 'org' still finds org.example");
 	store_read_end(s);
 	store_close(s);
 	rm_rf(dir);
