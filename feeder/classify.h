@@ -44,7 +44,8 @@ int	classify_load_string(struct classifier *, const char *text,
 int	classify(const struct classifier *, const char *status,
 	    const char *dsn, const char *reply, char *sub, size_t sublen);
 
-/* The built-in rules text (what contrib/classify.rules ships). */
+/* The built-in rules text, in the format contrib/classify.rules
+ * documents (that file ships only commented examples). */
 extern const char classify_builtin_rules[];
 
 #endif
