@@ -9,7 +9,7 @@ pkgs="build-essential autoconf automake pkg-config
 	libldns-dev libsodium-dev liblmdb-dev libevent-dev libcurl4-openssl-dev
 	bind9-dnsutils iproute2"
 case "${1:-}" in
-test)	pkgs="$pkgs lmdb-utils" ;;
+test)	pkgs="$pkgs lmdb-utils postfix swaks" ;;
 bench)	pkgs="$pkgs lmdb-utils dnsperf rbldnsd hyperfine" ;;
 esac
 
@@ -24,6 +24,13 @@ for p in $pkgs; do
 done
 if [ -n "$missing" ]; then
 	echo "deps: installing$missing"
+	case " $missing " in
+	*" postfix "*)
+		# No debconf question, and no system Postfix configured or
+		# started: the tests run their own instance.
+		echo "postfix postfix/main_mailer_type select No configuration" |
+		    as_root debconf-set-selections ;;
+	esac
 	as_root apt-get update -qq
 	as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $missing
 fi

@@ -1,7 +1,9 @@
 #!/bin/sh
 # Quick start: install what is needed, build, and run rebond on its
-# embedded defaults (DNS on 127.0.0.1:5353, state in ./rebond-state,
-# zones under rebond.test), then show a DNS answer.  Ctrl-C stops it.
+# embedded defaults: rebond-dnsd on 127.0.0.1:5353, rebond-feeder
+# receiving syslog on udp:127.0.0.1:5514, state in ./rebond-state, zones
+# under rebond.test.  A Postfix bounce is sent to the feeder as syslog
+# would, and the listing it makes is shown in DNS.  Ctrl-C stops it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -16,22 +18,31 @@ B=build/release
 
 "$B/rebond-dnsd" -f &
 dnsd=$!
-trap 'kill $dnsd 2>/dev/null; wait $dnsd 2>/dev/null' EXIT INT TERM
+"$B/rebond-feeder" &
+feeder=$!
+trap 'kill $dnsd $feeder 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 for _ in $(seq 50); do
 	dig +short +time=1 +tries=1 @127.0.0.1 -p 5353 test.rcpt.rebond.test A 2>/dev/null |
 	    grep -q 127.0.0.2 && break
 	sleep 0.1
 done
 
-h=$(printf '%s' 'nobody@example.org' | sha1sum | cut -c1-40)
-"$B/rebondctl" add rcpt nobody@example.org --reason hard --status 5.1.1
 echo
-echo "\$ dig @127.0.0.1 -p 5353 $h.rcpt.rebond.test ANY +short"
+echo "Sending a Postfix bounce line to the feeder (as rsyslog would):"
+line='8C2F1A0042: to=<nobody@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example.org[198.51.100.7] said: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command))'
+echo "  postfix/smtp: $line"
+logger --rfc3164 -d -n 127.0.0.1 -P 5514 -t postfix/smtp --id=4242 "$line"
+sleep 1
+
+h=$(printf '%s' 'nobody@example.org' | sha1sum | cut -c1-40)
+echo
+echo "\$ dig @127.0.0.1 -p 5353 $h.rcpt.rebond.test A TXT +short"
 dig +short @127.0.0.1 -p 5353 "$h.rcpt.rebond.test" A
 dig +short @127.0.0.1 -p 5353 "$h.rcpt.rebond.test" TXT
 echo
 echo "\$ rebondctl explain nobody@example.org"
 "$B/rebondctl" explain nobody@example.org
 echo
-echo "rebond-dnsd is serving on 127.0.0.1:5353 from ./rebond-state; Ctrl-C stops it."
+echo "rebond-dnsd serves 127.0.0.1:5353 and rebond-feeder listens on udp:127.0.0.1:5514;"
+echo "state is in ./rebond-state.  Ctrl-C stops both."
 wait $dnsd

@@ -9,6 +9,9 @@
 #include <strings.h>
 
 #include "../dnsd/answer.h"
+#include "../feeder/classify.h"
+#include "../feeder/count.h"
+#include "../feeder/event.h"
 #include "conf.h"
 #include "dnset.h"
 #include "log.h"
@@ -20,7 +23,9 @@ static struct store *store;
 
 /* Options of the subcommands. */
 static const char *opt_reason, *opt_scope = "local", *opt_status;
+static const char *opt_by;
 static int64_t opt_days = -1;
+static int opt_json;
 
 static void
 usage(int status)
@@ -38,6 +43,10 @@ usage(int status)
 	    "  list [ZONE]           listings, one a line\n"
 	    "  import ZONE FILE      load an rbldnsd dnset file ('-': stdin)\n"
 	    "  export ZONE           dump a zone in rbldnsd dnset format\n"
+	    "  classify              SMTP replies on stdin, one a line: "
+	    "CLASS<TAB>SUB<TAB>reply\n"
+	    "  stats [--by sender|sender-domain|recipient-domain|client] "
+	    "[--days N] [--json]\n"
 	    "  config                print the effective configuration\n"
 	    "ZONE: rcpt, rdom, sdom or sndr.  KEY: an address (hashed for rcpt "
 	    "and sndr),\n"
@@ -571,6 +580,195 @@ cmd_import(int argc, char **argv)
 	return bad ? 1 : 0;
 }
 
+static int
+cmd_classify(int argc, char **argv)
+{
+	struct classifier *c = classify_new();
+	char err[512], sub[64], *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	(void)argv;
+	if (argc != 0)
+		usage(1);
+	if (conf.rules[0] && classify_load(c, conf.rules, err, sizeof(err)) !=
+	    RB_OK)
+		fatalx("%s", err);
+	while ((n = getline(&line, &cap, stdin)) != -1) {
+		int cls;
+
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (n == 0)
+			continue;
+		cls = classify(c, NULL, NULL, line, sub, sizeof(sub));
+		printf("%s\t%s\t%s\n", ev_class_name(cls), sub, line);
+	}
+	free(line);
+	classify_free(c);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
+struct stat_row {
+	char		key[ADDR_MAX + 1];
+	uint64_t	c[EV_CLASS_COUNT];
+	uint64_t	sent;		/* outcomes that reached a verdict */
+	double		bounce;		/* (hard + soft) / sent */
+};
+
+struct stat_ctx {
+	uint32_t	 from, to;
+	struct stat_row	*rows;
+	size_t		 n, cap;
+};
+
+static int
+stat_add(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct stat_ctx *x = arg;
+	const uint8_t *kp = k;
+	struct stat_row *r;
+	uint32_t day;
+	size_t len;
+	int i;
+
+	if (kl < 6 || (len = kp[1]) + 6 != kl || len > ADDR_MAX)
+		return 0;
+	day = (uint32_t)be_get(kp + 2 + len, 4);
+	if (day < x->from || day > x->to)
+		return 0;
+	/* Keys sort by (kind, key, day): one key's days are adjacent. */
+	r = x->n ? &x->rows[x->n - 1] : NULL;
+	if (r == NULL || strlen(r->key) != len ||
+	    memcmp(r->key, kp + 2, len) != 0) {
+		if (x->n == x->cap) {
+			x->cap = x->cap ? x->cap * 2 : 256;
+			x->rows = xrealloc(x->rows, x->cap * sizeof(*x->rows));
+		}
+		r = &x->rows[x->n++];
+		memset(r, 0, sizeof(*r));
+		memcpy(r->key, kp + 2, len);
+	}
+	for (i = 0; i < EV_CLASS_COUNT && (size_t)(i + 1) * 4 <= vl; i++)
+		r->c[i] += be_get((const uint8_t *)v + 4 * i, 4);
+	return 0;
+}
+
+static int
+worst_first(const void *a, const void *b)
+{
+	const struct stat_row *x = a, *y = b;
+
+	if (x->bounce != y->bounce)
+		return x->bounce < y->bounce ? 1 : -1;
+	if (x->sent != y->sent)
+		return x->sent < y->sent ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
+static void
+json_str(const char *s)
+{
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
+static int
+cmd_stats(int argc, char **argv)
+{
+	static const struct { const char *name; int kind; } bys[] = {
+		{ "node", CNT_NODE }, { "sender", CNT_SNDR },
+		{ "sender-domain", CNT_SDOM },
+		{ "recipient-domain", CNT_RDOM }, { "client", CNT_CLIENT },
+	};
+	struct stat_ctx x;
+	struct store_txn *t;
+	uint8_t prefix = CNT_NODE;
+	size_t i;
+	int j, kind = -1, rc;
+	uint32_t today = (uint32_t)(rb_now() / 86400);
+	int64_t days = opt_days > 0 ? opt_days : 7;
+
+	(void)argv;
+	if (argc != 0)
+		usage(1);
+	for (i = 0; i < sizeof(bys) / sizeof(bys[0]); i++)
+		if (strcmp(opt_by ? opt_by : "node", bys[i].name) == 0)
+			kind = bys[i].kind;
+	if (kind < 0)
+		fatalx("--by %s: expected sender, sender-domain, "
+		    "recipient-domain or client", opt_by);
+	prefix = (uint8_t)kind;
+	memset(&x, 0, sizeof(x));
+	x.to = today;
+	x.from = (int64_t)today + 1 > days ? today + 1 - (uint32_t)days : 0;
+	open_store();
+	if ((t = store_read(store)) == NULL)
+		fatalx("cannot read the store");
+	rc = store_kv_foreach(t, KV_COUNTERS, &prefix, 1, stat_add, &x);
+	store_read_end(store);
+	if (rc < 0)
+		fatalx("stats: %s", rb_strerror(rc));
+	for (i = 0; i < x.n; i++) {
+		struct stat_row *r = &x.rows[i];
+
+		r->sent = r->c[EV_DELIVERED] + r->c[EV_HARD] + r->c[EV_SOFT] +
+		    r->c[EV_MESSAGE_REJECTED] + r->c[EV_IP_BLOCKED];
+		r->bounce = r->sent ? (double)(r->c[EV_HARD] + r->c[EV_SOFT]) /
+		    (double)r->sent : 0;
+	}
+	if (x.n > 1)
+		qsort(x.rows, x.n, sizeof(*x.rows), worst_first);
+	if (opt_json) {
+		printf("[");
+		for (i = 0; i < x.n; i++) {
+			printf("%s\n  {\"key\": ", i ? "," : "");
+			json_str(kind == CNT_NODE ? "node" : x.rows[i].key);
+			for (j = 0; j < EV_CLASS_COUNT; j++)
+				printf(", \"%s\": %llu", ev_class_name(j),
+				    (unsigned long long)x.rows[i].c[j]);
+			printf(", \"sent\": %llu, \"bounce_rate\": %.4f}",
+			    (unsigned long long)x.rows[i].sent,
+			    x.rows[i].bounce);
+		}
+		printf("%s]\n", x.n ? "\n" : "");
+	} else {
+		printf("%-32s %8s %8s %6s %6s %6s %6s %6s %6s %6s %7s\n",
+		    kind == CNT_NODE ? "" : opt_by, "sent", "deliv", "hard",
+		    "soft", "refus", "ipblk", "compl", "defer", "ourbl",
+		    "bounce");
+		for (i = 0; i < x.n; i++) {
+			const struct stat_row *r = &x.rows[i];
+
+			printf("%-32s %8llu %8llu %6llu %6llu %6llu %6llu "
+			    "%6llu %6llu %6llu %6.2f%%\n",
+			    kind == CNT_NODE ? "node" : r->key,
+			    (unsigned long long)r->sent,
+			    (unsigned long long)r->c[EV_DELIVERED],
+			    (unsigned long long)r->c[EV_HARD],
+			    (unsigned long long)r->c[EV_SOFT],
+			    (unsigned long long)r->c[EV_MESSAGE_REJECTED],
+			    (unsigned long long)r->c[EV_IP_BLOCKED],
+			    (unsigned long long)r->c[EV_COMPLAINT],
+			    (unsigned long long)r->c[EV_DEFERRED_TEMPORARY],
+			    (unsigned long long)r->c[EV_BLOCKED_BY_LIST],
+			    100 * r->bounce);
+		}
+	}
+	free(x.rows);
+	return fflush(stdout) == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -581,6 +779,8 @@ main(int argc, char *argv[])
 		{ "days", required_argument, NULL, 'D' },
 		{ "scope", required_argument, NULL, 's' },
 		{ "status", required_argument, NULL, 'S' },
+		{ "by", required_argument, NULL, 'B' },
+		{ "json", no_argument, NULL, 'J' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cpath = NULL, *dir = NULL, *cmd;
@@ -594,6 +794,8 @@ main(int argc, char *argv[])
 		case 'r': opt_reason = optarg; break;
 		case 's': opt_scope = optarg; break;
 		case 'S': opt_status = optarg; break;
+		case 'B': opt_by = optarg; break;
+		case 'J': opt_json = 1; break;
 		case 'D':
 			if (parse_int(optarg, 0, 36500, &opt_days) != RB_OK)
 				fatalx("--days %s: expected 0 to 36500",
@@ -626,6 +828,10 @@ main(int argc, char *argv[])
 		rc = cmd_import(argc, argv);
 	else if (strcmp(cmd, "export") == 0)
 		rc = cmd_export(argc, argv);
+	else if (strcmp(cmd, "classify") == 0)
+		rc = cmd_classify(argc, argv);
+	else if (strcmp(cmd, "stats") == 0)
+		rc = cmd_stats(argc, argv);
 	else if (strcmp(cmd, "config") == 0) {
 		conf_dump(&conf, stdout);
 		rc = 0;

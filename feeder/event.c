@@ -26,3 +26,4 @@ ev_class_parse(const char *name)
 			return i;
 	return -1;
 }
+

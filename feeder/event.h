@@ -35,6 +35,7 @@ int	ev_class_parse(const char *name);	/* class or -1 */
 
 #define EVF_NOTIFICATION 0x01	/* a bounce/DSN message (sender <>) */
 #define EVF_LOCAL_REJECT 0x02	/* refused by our own MTA (NOQUEUE) */
+#define EVF_NO_RELAY	 0x04	/* no remote server was reached (DNS) */
 
 struct event {
 	int		 cls;			/* enum ev_class */

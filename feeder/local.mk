@@ -2,5 +2,15 @@
 noinst_LIBRARIES += libfeeder.a
 libfeeder_a_SOURCES = \
 	%D%/classify.c %D%/classify.h \
+	%D%/count.c %D%/count.h \
 	%D%/event.c %D%/event.h \
-	%D%/mail.c %D%/mail.h
+	%D%/exim.c \
+	%D%/feed.c %D%/feed.h %D%/feeder.h \
+	%D%/input.c %D%/input.h \
+	%D%/logline.c %D%/logline.h \
+	%D%/mail.c %D%/mail.h \
+	%D%/postfix.c
+
+sbin_PROGRAMS += rebond-feeder
+rebond_feeder_SOURCES = %D%/main.c
+rebond_feeder_LDADD = libfeeder.a $(ZONES_LIBS)

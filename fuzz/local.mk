@@ -4,7 +4,7 @@
 #   ./configure CC=clang --enable-fuzzing && make fuzz FUZZ_SECONDS=60
 # each target is fuzzed for FUZZ_SECONDS.
 FUZZ_TARGETS = fuzz/fuzz_answer fuzz/fuzz_dnset fuzz/fuzz_conf fuzz/fuzz_record \
-	fuzz/fuzz_rules fuzz/fuzz_mail
+	fuzz/fuzz_rules fuzz/fuzz_mail fuzz/fuzz_loglines
 EXTRA_DIST += fuzz/corpus fuzz/run.sh
 
 if FUZZING
@@ -37,6 +37,9 @@ fuzz_fuzz_rules_LDFLAGS = $(FUZZLINK)
 fuzz_fuzz_mail_SOURCES = fuzz/fuzz_mail.c $(FUZZMAIN)
 fuzz_fuzz_mail_LDADD = libfeeder.a $(ZONES_LIBS)
 fuzz_fuzz_mail_LDFLAGS = $(FUZZLINK)
+fuzz_fuzz_loglines_SOURCES = fuzz/fuzz_loglines.c $(FUZZMAIN)
+fuzz_fuzz_loglines_LDADD = libfeeder.a $(ZONES_LIBS)
+fuzz_fuzz_loglines_LDFLAGS = $(FUZZLINK)
 
 FUZZ_SECONDS = 30
 fuzz: $(FUZZ_TARGETS)

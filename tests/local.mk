@@ -10,7 +10,8 @@ AM_TESTS_ENVIRONMENT = \
 	UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1'; \
 	export srcdir builddir ASAN_OPTIONS UBSAN_OPTIONS;
 
-EXTRA_DIST += tests/tap.h tests/lib.sh
+EXTRA_DIST += tests/tap.h tests/lib.sh tests/feeder/logs
+EXTRA_DIST += tests/feeder/mails
 
 UNIT_TESTS = \
 	tests/zones/test_addr \
@@ -21,9 +22,13 @@ UNIT_TESTS = \
 	tests/dnsd/test_answer \
 	tests/ctl/test_dnset \
 	tests/feeder/test_classify \
-	tests/feeder/test_mail
+	tests/feeder/test_mail \
+	tests/feeder/test_logline \
+	tests/feeder/test_feed \
+	tests/feeder/test_exim
 
 check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
+check_PROGRAMS += tests/e2e/smtpstub
 TESTS += $(UNIT_TESTS)
 
 tests_zones_test_addr_LDADD = $(ZONES_LIBS)
@@ -34,12 +39,18 @@ tests_zones_test_store_LDADD = $(ZONES_LIBS)
 tests_dnsd_test_answer_LDADD = libdnsd.a $(ZONES_LIBS)
 tests_ctl_test_dnset_LDADD = libctl.a $(ZONES_LIBS)
 tests_dnsd_rawq_LDADD = $(ZONES_LIBS)
+tests_e2e_smtpstub_LDADD = $(ZONES_LIBS)
 tests_feeder_test_classify_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_mail_LDADD = libfeeder.a $(ZONES_LIBS)
+tests_feeder_test_logline_LDADD = libfeeder.a $(ZONES_LIBS)
+tests_feeder_test_feed_LDADD = libfeeder.a $(ZONES_LIBS)
+tests_feeder_test_exim_LDADD = libfeeder.a $(ZONES_LIBS)
 
 INTEGRATION_TESTS = \
 	tests/dnsd/dns.sh \
 	tests/dnsd/malformed.sh \
-	tests/ctl/ctl.sh
+	tests/ctl/ctl.sh \
+	tests/feeder/feeder.sh \
+	tests/e2e/postfix.sh
 dist_check_SCRIPTS = $(INTEGRATION_TESTS)
 TESTS += $(INTEGRATION_TESTS)

@@ -470,6 +470,11 @@ static const struct tcase cases[] = {
 	  "(nullMX)", "hard", "nullmx" },
 	{ "bounced", "5.1.10", MX "556 5.1.10 Recipient address has null MX",
 	  "hard", "nullmx" },
+	/* Exim's own texts. */
+	{ "bounced", NULL, "an MX or SRV record indicated no SMTP service",
+	  "hard", "nullmx" },
+	{ "bounced", NULL, "all relevant MX records point to non-existent "
+	  "hosts", "soft", "domain" },
 	{ "deferred", "4.4.1", "connect to mx.example.net[192.0.2.25]:25: "
 	  "Connection timed out", "deferred_temporary", "timeout" },
 	{ "deferred", "4.4.1", "connect to mx.example.net[192.0.2.25]:25: "

@@ -1,0 +1,1039 @@
+/* feeder/feed.c - see feed.h and feeder.h */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <ldns/sha1.h>
+
+#include "classify.h"
+#include "count.h"
+#include "feed.h"
+#include "feeder.h"
+#include "log.h"
+#include "logline.h"
+#include "mail.h"
+#include "util.h"
+
+#define BATCH_LINES	20000
+#define BATCH_BYTES	(4 << 20)
+#define EVLOG_KEEP	16
+#define SWEEP_EVERY	3600
+#define SWEEP_CHUNK	10000
+#define MALFORMED_LOUD	10	/* warnings before going quiet */
+
+struct feed {
+	const struct conf	*conf;
+	struct store		*store;
+	struct classifier	*cls;
+	struct count_agg	*agg;
+	int			 scope;
+
+	/* The batch: lines separated by NULs, and the position after. */
+	char			*buf;
+	size_t			 len, cap, nlines;
+	char			 src[256];
+	uint64_t		 src_ino, src_off;
+	int			 has_pos;
+
+	/* During a run, inside the write transaction. */
+	struct store_txn	*txn;
+	int			 rc;
+	int64_t			 run_time;	/* latest event time */
+	struct corr		 slot[4];
+	int			 nslot;
+	struct feed_stats	 run, st;
+	int64_t			 last_sweep;
+	uint64_t		 loud;
+};
+
+static void run_event(struct feed *, const struct event *);
+
+struct feed *
+feed_new(const struct conf *c, struct store *s, struct classifier *cls)
+{
+	struct feed *f = xcalloc(1, sizeof(*f));
+
+	f->conf = c;
+	f->store = s;
+	f->cls = cls;
+	f->agg = count_agg_new();
+	f->scope = scope_parse(c->feeder_scope);
+	if (f->scope < 0)
+		f->scope = SCOPE_FEDERATION;
+	return f;
+}
+
+void
+feed_free(struct feed *f)
+{
+	if (f == NULL)
+		return;
+	count_agg_free(f->agg);
+	free(f->buf);
+	free(f);
+}
+
+const struct feed_stats *
+feed_stats(const struct feed *f)
+{
+	return &f->st;
+}
+
+struct classifier *
+feed_classifier(struct feed *f)
+{
+	return f->cls;
+}
+
+size_t
+feed_pending(const struct feed *f)
+{
+	return f->nlines;
+}
+
+void
+feed_source(struct feed *f, const char *name, uint64_t ino)
+{
+	snprintf(f->src, sizeof(f->src), "%s", name);
+	f->src_ino = ino;
+}
+
+void
+feed_malformed(struct feed *f, const char *why, const char *line,
+    size_t len)
+{
+	f->run.malformed++;
+	if (f->st.malformed + f->run.malformed <= MALFORMED_LOUD)
+		log_warnx("skipped a line (%s): %.*s%s", why,
+		    (int)(len > 160 ? 160 : len), line, len > 160 ? "..." : "");
+	else
+		log_debug("skipped a line (%s)", why);
+}
+
+/* --- correlation state: KV_CORR, qid -> flags(1) seen(8) sender\0
+ * client\0 msgid\0 --- */
+
+static int
+qid_ok(const char *qid, size_t *len)
+{
+	size_t i;
+
+	for (i = 0; i < *len; i++) {
+		char c = qid[i];
+
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') ||
+		    (c >= 'a' && c <= 'z') || c == '-'))
+			break;
+	}
+	*len = i;
+	return i > 0 && i < sizeof(((struct corr *)0)->qid);
+}
+
+static int
+corr_decode(const uint8_t *v, size_t len, struct corr *c)
+{
+	const char *p = (const char *)v + 9, *end = (const char *)v + len;
+	char *dst[3] = { c->sender, c->client, c->msgid };
+	size_t cap[3] = { sizeof(c->sender), sizeof(c->client),
+	    sizeof(c->msgid) };
+	int i;
+
+	if (len < 12)
+		return RB_ECORRUPT;
+	c->flags = v[0];
+	c->seen = (int64_t)be_get(v + 1, 8);
+	for (i = 0; i < 3; i++) {
+		const char *z = memchr(p, '\0', (size_t)(end - p));
+
+		if (z == NULL || (size_t)(z - p) >= cap[i])
+			return RB_ECORRUPT;
+		memcpy(dst[i], p, (size_t)(z - p) + 1);
+		p = z + 1;
+	}
+	return RB_OK;
+}
+
+struct corr *
+feed_corr(struct feed *f, const char *qid, size_t qidlen, int create)
+{
+	struct corr *c;
+	const void *v;
+	size_t vlen;
+	int rc;
+
+	if (f->txn == NULL || !qid_ok(qid, &qidlen))
+		return NULL;
+	c = &f->slot[f->nslot++ & 3];
+	memset(c, 0, sizeof(*c));
+	memcpy(c->qid, qid, qidlen);
+	rc = store_kv_get(f->txn, KV_CORR, qid, qidlen, &v, &vlen);
+	if (rc == RB_OK && corr_decode(v, vlen, c) == RB_OK)
+		return c;
+	if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
+		f->rc = rc;
+	if (!create)
+		return NULL;
+	memset(c, 0, sizeof(*c));
+	memcpy(c->qid, qid, qidlen);
+	return c;
+}
+
+void
+feed_corr_dirty(struct feed *f, struct corr *c)
+{
+	uint8_t buf[1 + 8 + sizeof(c->sender) + sizeof(c->client) +
+	    sizeof(c->msgid)], *p = buf;
+	size_t n;
+	int rc;
+
+	if (f->txn == NULL)
+		return;
+	c->seen = f->run_time;
+	*p++ = (uint8_t)c->flags;
+	p = be_put(p, (uint64_t)c->seen, 8);
+	n = strnlen(c->sender, sizeof(c->sender) - 1);
+	memcpy(p, c->sender, n);
+	p += n;
+	*p++ = '\0';
+	n = strnlen(c->client, sizeof(c->client) - 1);
+	memcpy(p, c->client, n);
+	p += n;
+	*p++ = '\0';
+	n = strnlen(c->msgid, sizeof(c->msgid) - 1);
+	memcpy(p, c->msgid, n);
+	p += n;
+	*p++ = '\0';
+	if ((rc = store_kv_put(f->txn, KV_CORR, c->qid, strlen(c->qid), buf,
+	    (size_t)(p - buf))) != RB_OK && f->rc == 0)
+		f->rc = rc;
+}
+
+static void
+msgid_hash(const char *msgid, uint8_t out[20])
+{
+	char norm[256];
+	size_t n = strlen(msgid), i;
+
+	/* Without <>, as found in headers and in ARF reports alike. */
+	if (n >= 2 && msgid[0] == '<' && msgid[n - 1] == '>') {
+		msgid++;
+		n -= 2;
+	}
+	if (n >= sizeof(norm))
+		n = sizeof(norm) - 1;
+	for (i = 0; i < n; i++)
+		norm[i] = msgid[i];
+	ldns_sha1((const unsigned char *)norm, (unsigned int)n, out);
+}
+
+void
+feed_corr_done(struct feed *f, const char *qid, size_t qidlen)
+{
+	struct corr *c = feed_corr(f, qid, qidlen, 0);
+	int rc;
+
+	if (c == NULL)
+		return;
+	if (c->msgid[0] && !(c->flags & CORR_NOTIFICATION)) {
+		/* KV_MSGID: time(8) sender\0 client\0 */
+		uint8_t h[20], v[8 + sizeof(c->sender) + sizeof(c->client)];
+		size_t sl = strlen(c->sender), cl = strlen(c->client);
+
+		msgid_hash(c->msgid, h);
+		be_put(v, (uint64_t)f->run_time, 8);
+		memcpy(v + 8, c->sender, sl + 1);
+		memcpy(v + 8 + sl + 1, c->client, cl + 1);
+		if ((rc = store_kv_put(f->txn, KV_MSGID, h, sizeof(h), v,
+		    8 + sl + 1 + cl + 1)) != RB_OK && f->rc == 0)
+			f->rc = rc;
+	}
+	rc = store_kv_del(f->txn, KV_CORR, c->qid, strlen(c->qid));
+	if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
+		f->rc = rc;
+}
+
+/* --- listings --- */
+
+struct self_find {
+	int		reason;
+	struct record	rec;
+	int		found;
+};
+
+static int
+self_row(const struct evidence *e, void *arg)
+{
+	struct self_find *s = arg;
+
+	if (e->origin == 0 && e->rec.reason == s->reason &&
+	    !(e->rec.flags & REC_DELETE)) {
+		s->rec = e->rec;
+		s->found = 1;
+	}
+	return 0;
+}
+
+/* Assert a listing, at most once per key, reason and hour: a burst of
+ * bounces makes one record, not a hundred. */
+static void
+list(struct feed *f, const struct zkey *k, int reason,
+    const struct status *st, int64_t when)
+{
+	struct self_find s = { reason, { 0 }, 0 };
+	int64_t exp = conf_expiry(f->conf, k->zone, reason);
+	int rc;
+
+	if (f->rc)
+		return;
+	if ((rc = store_evidence_foreach(f->txn, k, self_row, &s)) < 0) {
+		f->rc = rc;
+		return;
+	}
+	if (s.found && s.rec.last >= hour_floor(when) &&
+	    (s.rec.expires == 0 || s.rec.expires >= when + exp - 3600))
+		return;
+	if ((rc = store_assert(f->txn, k, reason, st && st->klass ? st : NULL,
+	    when, exp, 1, f->scope)) != RB_OK)
+		f->rc = rc;
+	else
+		f->run.listed++;
+}
+
+static void
+delist_if_listed(struct feed *f, const struct zkey *k, int64_t when)
+{
+	struct listing l;
+	int rc;
+
+	if (f->rc)
+		return;
+	rc = store_listing_get(f->txn, k, &l);
+	if (rc == RB_ENOENT)
+		return;
+	if (rc == RB_OK)
+		rc = store_retract(f->txn, k, 0, when, f->scope);
+	if (rc == RB_OK)
+		f->run.delisted++;
+	else if (rc != RB_ENOENT)
+		f->rc = rc;
+}
+
+/* KV_EVLOG: zone . len . key . time(8) . n(4) -> class(1) status(5)
+ * qid\0 reply\0; the newest EVLOG_KEEP per key, for rebondctl explain. */
+struct evlog_count {
+	int	n;
+	uint8_t	first[2 + DOMAIN_MAX + 12];
+	size_t	firstlen;
+};
+
+static int
+evlog_counter(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct evlog_count *c = arg;
+
+	(void)v;
+	(void)vl;
+	if (c->n++ == 0 && kl <= sizeof(c->first)) {
+		memcpy(c->first, k, kl);
+		c->firstlen = kl;
+	}
+	return 0;
+}
+
+static void
+evlog(struct feed *f, const struct zkey *k, const struct event *ev)
+{
+	uint8_t key[2 + DOMAIN_MAX + 12], v[6 + 32 + 256 + 2];
+	size_t kl = 2 + (size_t)k->len, ql, rl;
+	struct evlog_count c;
+	int rc;
+
+	key[0] = k->zone;
+	key[1] = k->len;
+	memcpy(key + 2, k->data, k->len);
+	be_put(key + kl, (uint64_t)ev->time, 8);
+	be_put(key + kl + 8, (uint32_t)(f->run.lines & 0xffffffff), 4);
+	v[0] = (uint8_t)ev->cls;
+	v[1] = ev->status.klass;
+	be_put(v + 2, ev->status.subject, 2);
+	be_put(v + 4, ev->status.detail, 2);
+	ql = strnlen(ev->queue_id, 31);
+	memcpy(v + 6, ev->queue_id, ql);
+	v[6 + ql] = '\0';
+	rl = ev->reply ? strnlen(ev->reply, 255) : 0;
+	if (rl)
+		memcpy(v + 7 + ql, ev->reply, rl);
+	v[7 + ql + rl] = '\0';
+	if ((rc = store_kv_put(f->txn, KV_EVLOG, key, kl + 12, v,
+	    8 + ql + rl)) != RB_OK) {
+		f->rc = rc;
+		return;
+	}
+	memset(&c, 0, sizeof(c));
+	if ((rc = store_kv_foreach(f->txn, KV_EVLOG, key, kl, evlog_counter,
+	    &c)) < 0) {
+		f->rc = rc;
+		return;
+	}
+	if (c.n > EVLOG_KEEP && c.firstlen > 0)
+		store_kv_del(f->txn, KV_EVLOG, c.first, c.firstlen);
+}
+
+/* --- the recipient side --- */
+
+/* KV_RSTATE: rcpt hash -> first_soft(8) last_soft(8) count(4) */
+static void
+soft_bounce(struct feed *f, const struct zkey *k, const struct event *ev)
+{
+	const void *v;
+	size_t vl;
+	uint8_t buf[20];
+	int64_t first = ev->time;
+	uint32_t n = 0;
+	int rc;
+
+	rc = store_kv_get(f->txn, KV_RSTATE, k->data, k->len, &v, &vl);
+	if (rc == RB_OK && vl == 20) {
+		first = (int64_t)be_get(v, 8);
+		n = (uint32_t)be_get((const uint8_t *)v + 16, 4);
+		if (ev->time - first > f->conf->soft_window) {
+			first = ev->time;	/* a new episode */
+			n = 0;
+		}
+	} else if (rc != RB_OK && rc != RB_ENOENT) {
+		f->rc = rc;
+		return;
+	}
+	n++;
+	be_put(buf, (uint64_t)first, 8);
+	be_put(buf + 8, (uint64_t)ev->time, 8);
+	be_put(buf + 16, n, 4);
+	if ((rc = store_kv_put(f->txn, KV_RSTATE, k->data, k->len, buf,
+	    sizeof(buf))) != RB_OK) {
+		f->rc = rc;
+		return;
+	}
+	list(f, k, REASON_4, &ev->status, ev->time);
+	if (n >= (uint32_t)f->conf->soft_repeat_count)
+		list(f, k, REASON_3, &ev->status, ev->time);
+}
+
+static int
+domain_gone(const struct event *ev)
+{
+	/* The domain itself does not exist or takes no mail: only when no
+	 * server was reached (the answer came from DNS), never on the word
+	 * of one remote server about one address. */
+	if (!(ev->flags & EVF_NO_RELAY) || ev->status.klass != 5)
+		return 0;
+	return (ev->status.subject == 1 &&
+	    (ev->status.detail == 2 || ev->status.detail == 10)) ||
+	    (ev->status.subject == 4 && ev->status.detail == 4);
+}
+
+static void
+recipient(struct feed *f, const struct event *ev)
+{
+	struct zkey rk, dk;
+	const char *dom = addr_domain(ev->rcpt);
+	int has_dom;
+
+	if (zkey_from_text(ZONE_RCPT, ev->rcpt, &rk) != RB_OK)
+		return;
+	has_dom = dom && zkey_from_text(ZONE_RDOM, dom, &dk) == RB_OK;
+	switch (ev->cls) {
+	case EV_DELIVERED:
+		/* Seen delivering again: delisted, soft count reset. */
+		delist_if_listed(f, &rk, ev->time);
+		if (has_dom)
+			delist_if_listed(f, &dk, ev->time);
+		{
+			int rc = store_kv_del(f->txn, KV_RSTATE, rk.data,
+			    rk.len);
+
+			if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
+				f->rc = rc;
+		}
+		break;
+	case EV_HARD:
+		list(f, &rk, REASON_2, &ev->status, ev->time);
+		evlog(f, &rk, ev);
+		if (has_dom && domain_gone(ev)) {
+			list(f, &dk, REASON_2, &ev->status, ev->time);
+			evlog(f, &dk, ev);
+		}
+		break;
+	case EV_SOFT:
+		soft_bounce(f, &rk, ev);
+		evlog(f, &rk, ev);
+		break;
+	case EV_COMPLAINT:
+		list(f, &rk, REASON_5, &ev->status, ev->time);
+		evlog(f, &rk, ev);
+		break;
+	default:
+		/* Refused messages, IP blocks, deferrals: the address is
+		 * fine, nothing to list on the recipient side. */
+		break;
+	}
+}
+
+/* --- the sender side, evaluated once per batch per sender --- */
+
+struct sender_ctx {
+	struct feed	*f;
+};
+
+static void
+sender_eval(struct feed *f, int kind, const uint8_t *key, size_t klen)
+{
+	const struct conf *c = f->conf;
+	char text[ADDR_MAX + 1];
+	struct counts w, today, past;
+	struct zkey k;
+	uint32_t day = (uint32_t)(f->run_time / 86400);
+	uint32_t wdays = (uint32_t)(c->sender_window / 86400);
+	uint64_t sent, ppm;
+	int rc;
+	struct status none = { 0, 0, 0 };
+
+	if (klen >= sizeof(text))
+		return;
+	memcpy(text, key, klen);
+	text[klen] = '\0';
+	if (zkey_from_text(kind == CNT_SNDR ? ZONE_SNDR : ZONE_SDOM, text,
+	    &k) != RB_OK)
+		return;
+	if ((rc = count_sum(f->txn, kind, key, klen, day + 1 - wdays, day,
+	    &w)) != RB_OK) {
+		f->rc = rc;
+		return;
+	}
+	sent = (uint64_t)w.c[EV_DELIVERED] + w.c[EV_HARD] + w.c[EV_SOFT] +
+	    w.c[EV_MESSAGE_REJECTED] + w.c[EV_IP_BLOCKED];
+	if (sent >= (uint64_t)c->sender_min_volume) {
+		ppm = (uint64_t)w.c[EV_HARD] * 1000000 / sent;
+		if (ppm >= (uint64_t)c->sender_hard_rate)
+			list(f, &k, REASON_2, &none, f->run_time);
+		ppm = (uint64_t)w.c[EV_COMPLAINT] * 1000000 / sent;
+		if (ppm >= (uint64_t)c->sender_complaint_rate)
+			list(f, &k, REASON_3, &none, f->run_time);
+		ppm = (uint64_t)w.c[EV_MESSAGE_REJECTED] * 1000000 / sent;
+		if (ppm >= (uint64_t)c->sender_refused_rate)
+			list(f, &k, REASON_6, &none, f->run_time);
+	}
+	if (w.c[EV_BLOCKED_BY_LIST] >= (uint64_t)c->sender_listed_sends)
+		list(f, &k, REASON_5, &none, f->run_time);
+
+	/* Unusual volume: today against the daily average before it. */
+	if (count_sum(f->txn, kind, key, klen, day, day, &today) != RB_OK ||
+	    count_sum(f->txn, kind, key, klen, day - wdays, day - 1, &past) !=
+	    RB_OK)
+		return;
+	sent = (uint64_t)today.c[EV_DELIVERED] + today.c[EV_HARD] +
+	    today.c[EV_SOFT] + today.c[EV_MESSAGE_REJECTED] +
+	    today.c[EV_IP_BLOCKED] + today.c[EV_DEFERRED_TEMPORARY];
+	{
+		uint64_t before = (uint64_t)past.c[EV_DELIVERED] +
+		    past.c[EV_HARD] + past.c[EV_SOFT] +
+		    past.c[EV_MESSAGE_REJECTED] + past.c[EV_IP_BLOCKED] +
+		    past.c[EV_DEFERRED_TEMPORARY];
+		uint64_t avg = before / (wdays ? wdays : 1);
+		struct self_find s = { REASON_4, { 0 }, 0 };
+
+		if (sent < (uint64_t)c->sender_volume_min || before == 0 ||
+		    sent <= avg * (uint64_t)c->sender_volume_factor)
+			return;
+		/* Throttle first; if it goes on an hour later, hold. */
+		store_evidence_foreach(f->txn, &k, self_row, &s);
+		if (s.found && s.rec.first < hour_floor(f->run_time))
+			list(f, &k, REASON_OPERATOR, &none, f->run_time);
+		else
+			list(f, &k, REASON_4, &none, f->run_time);
+	}
+}
+
+static int
+sender_key(int kind, const uint8_t *key, size_t klen, void *arg)
+{
+	struct feed *f = arg;
+
+	if (kind == CNT_SNDR || kind == CNT_SDOM)
+		sender_eval(f, kind, key, klen);
+	return f->rc;
+}
+
+/* Write the aggregated counters, then judge the senders they touched. */
+static void
+agg_drain(struct feed *f)
+{
+	int rc;
+
+	if (f->rc)
+		return;
+	if ((rc = count_agg_flush(f->agg, f->txn)) != RB_OK) {
+		f->rc = rc;
+		return;
+	}
+	count_agg_keys(f->agg, sender_key, f);
+	count_agg_reset(f->agg);
+}
+
+static void
+count(struct feed *f, int kind, const void *key, size_t klen, uint32_t day,
+    int cls)
+{
+	if (count_agg_add(f->agg, kind, key, klen, day, cls) == RB_ERANGE) {
+		agg_drain(f);
+		count_agg_add(f->agg, kind, key, klen, day, cls);
+	}
+}
+
+static int
+mentions_our_zones(const struct feed *f, const char *reply)
+{
+	char low[1024];
+	size_t i, n;
+	int z;
+
+	if (reply == NULL)
+		return 0;
+	n = strnlen(reply, sizeof(low) - 1);
+	for (i = 0; i < n; i++)
+		low[i] = (char)(reply[i] >= 'A' && reply[i] <= 'Z' ?
+		    reply[i] + 32 : reply[i]);
+	low[n] = '\0';
+	for (z = 0; z < ZONE_COUNT; z++)
+		if (strstr(low, f->conf->zone_fqdn[z]) != NULL)
+			return 1;
+	return strstr(low, "rebond") != NULL;
+}
+
+static void
+run_event(struct feed *f, const struct event *in)
+{
+	struct event ev = *in;
+	uint32_t day;
+	const char *d;
+
+	if (ev.time <= 0)
+		ev.time = rb_now();
+	if (ev.time > f->run_time)
+		f->run_time = ev.time;
+	/* A permanent refusal by our MTA that names our lists; a 4xx (our
+	 * list could not be looked up) is not the sender's doing. */
+	if ((ev.flags & EVF_LOCAL_REJECT) && ev.reply && ev.reply[0] == '5' &&
+	    mentions_our_zones(f, ev.reply))
+		ev.cls = EV_BLOCKED_BY_LIST;
+	if (ev.cls < 0 || ev.cls >= EV_CLASS_COUNT)
+		return;
+	f->run.events[ev.cls]++;
+	day = (uint32_t)(ev.time / 86400);
+
+	count(f, CNT_NODE, "", 0, day, ev.cls);
+	if (ev.rcpt[0]) {
+		uint8_t h[HASH_LEN];
+
+		addr_hash(ev.rcpt, strlen(ev.rcpt), h);
+		count(f, CNT_RCPT, h, sizeof(h), day, ev.cls);
+		if ((d = addr_domain(ev.rcpt)) != NULL)
+			count(f, CNT_RDOM, d, strlen(d), day, ev.cls);
+	}
+	if (ev.sender[0] && !(ev.flags & EVF_NOTIFICATION)) {
+		count(f, CNT_SNDR, ev.sender, strlen(ev.sender), day, ev.cls);
+		if ((d = addr_domain(ev.sender)) != NULL)
+			count(f, CNT_SDOM, d, strlen(d), day, ev.cls);
+	}
+	if (ev.client[0])
+		count(f, CNT_CLIENT, ev.client, strlen(ev.client), day,
+		    ev.cls);
+	/* Our own MTA's refusals say nothing about remote addresses. */
+	if (ev.rcpt[0] && !(ev.flags & EVF_LOCAL_REJECT))
+		recipient(f, &ev);
+}
+
+void
+feed_event(struct feed *f, const struct event *ev)
+{
+	if (f->txn != NULL && f->rc == 0)
+		run_event(f, ev);
+}
+
+/* --- lines --- */
+
+static int
+utf8_valid(const unsigned char *p, size_t n)
+{
+	size_t i = 0, k;
+
+	while (i < n) {
+		unsigned char c = p[i];
+
+		if (c < 0x80) {
+			if (c == 0)
+				return 0;
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			k = 1;
+		else if (c >= 0xe0 && c <= 0xef)
+			k = 2;
+		else if (c >= 0xf0 && c <= 0xf4)
+			k = 3;
+		else
+			return 0;
+		if (n - i <= k)
+			return 0;	/* truncated sequence */
+		for (i++; k > 0; k--, i++)
+			if ((p[i] & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+static void
+run_line(struct feed *f, const char *line, size_t len)
+{
+	struct logline ll;
+
+	f->run.lines++;
+	if (!utf8_valid((const unsigned char *)line, len)) {
+		feed_malformed(f, "not UTF-8", line, len);
+		return;
+	}
+	if (logline_parse(line, len, rb_now(), &ll) != RB_OK) {
+		feed_malformed(f, "no syslog framing", line, len);
+		return;
+	}
+	if (ll.time > f->run_time)
+		f->run_time = ll.time;
+	if (!postfix_parse(f, &ll) && !exim_parse(f, &ll))
+		f->run.ignored++;
+}
+
+static int
+save_position(struct feed *f)
+{
+	char key[300];
+	uint8_t v[16];
+	int n;
+
+	if (!f->has_pos || f->src[0] == '\0')
+		return RB_OK;
+	n = snprintf(key, sizeof(key), "pos:%s", f->src);
+	be_put(v, f->src_ino, 8);
+	be_put(v + 8, f->src_off, 8);
+	return store_kv_put(f->txn, KV_FEEDER, key, (size_t)n, v, sizeof(v));
+}
+
+static int
+run_batch(struct store_txn *t, void *arg)
+{
+	struct feed *f = arg;
+	size_t off = 0, i;
+
+	f->txn = t;
+	f->rc = 0;
+	f->run_time = 0;
+	memset(&f->run, 0, sizeof(f->run));
+	count_agg_reset(f->agg);
+	for (i = 0; i < f->nlines && f->rc == 0; i++) {
+		size_t n = strlen(f->buf + off);
+
+		run_line(f, f->buf + off, n);
+		off += n + 1;
+	}
+	agg_drain(f);
+	if (f->rc == 0)
+		f->rc = save_position(f);
+	f->txn = NULL;
+	return f->rc;
+}
+
+static void
+stats_add(struct feed_stats *to, const struct feed_stats *from)
+{
+	int i;
+
+	to->lines += from->lines;
+	to->ignored += from->ignored;
+	to->malformed += from->malformed;
+	to->listed += from->listed;
+	to->delisted += from->delisted;
+	for (i = 0; i < EV_CLASS_COUNT; i++)
+		to->events[i] += from->events[i];
+	to->batches++;
+}
+
+/* Forget correlation state, Message-IDs and soft-bounce state past their
+ * time, a chunk per transaction. */
+struct sweep {
+	int64_t	 before;
+	int	 what;
+	uint8_t	(*keys)[64];
+	size_t	*klen;
+	int	 n;
+};
+
+static int
+sweep_pick(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct sweep *s = arg;
+	int64_t t;
+
+	if (kl > 64)
+		return 0;
+	switch (s->what) {
+	case KV_CORR:	t = vl >= 9 ? (int64_t)be_get((const uint8_t *)v + 1,
+			    8) : 0; break;
+	case KV_MSGID:	t = vl >= 8 ? (int64_t)be_get(v, 8) : 0; break;
+	default:	t = vl >= 16 ? (int64_t)be_get((const uint8_t *)v + 8,
+			    8) : 0; break;
+	}
+	if (t >= s->before)
+		return 0;
+	memcpy(s->keys[s->n], k, kl);
+	s->klen[s->n] = kl;
+	return ++s->n == SWEEP_CHUNK;
+}
+
+static int
+run_sweep(struct store_txn *t, void *arg)
+{
+	struct sweep *s = arg;
+	int i, rc;
+
+	s->n = 0;
+	if ((rc = store_kv_foreach(t, s->what, NULL, 0, sweep_pick, s)) < 0)
+		return rc;
+	for (i = 0; i < s->n; i++)
+		store_kv_del(t, s->what, s->keys[i], s->klen[i]);
+	return RB_OK;
+}
+
+static void
+sweep(struct feed *f)
+{
+	static const int what[] = { KV_CORR, KV_MSGID, KV_RSTATE };
+	struct sweep s;
+	int64_t now = rb_now();
+	size_t i;
+
+	if (now - f->last_sweep < SWEEP_EVERY)
+		return;
+	f->last_sweep = now;
+	s.keys = xcalloc(SWEEP_CHUNK, sizeof(*s.keys));
+	s.klen = xcalloc(SWEEP_CHUNK, sizeof(*s.klen));
+	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+		s.what = what[i];
+		s.before = now - (what[i] == KV_CORR ? f->conf->corr_ttl :
+		    what[i] == KV_MSGID ? f->conf->msgid_ttl :
+		    f->conf->soft_window);
+		do {
+			if (store_write(f->store, run_sweep, &s) != RB_OK)
+				break;
+		} while (s.n == SWEEP_CHUNK);
+	}
+	free(s.keys);
+	free(s.klen);
+}
+
+int
+feed_flush(struct feed *f)
+{
+	int rc;
+
+	if (f->nlines == 0 && !f->has_pos)
+		return RB_OK;
+	rc = store_write(f->store, run_batch, f);
+	if (rc != RB_OK) {
+		log_warnx("writing a batch of %zu lines: %s", f->nlines,
+		    rb_strerror(rc));
+		return rc;
+	}
+	stats_add(&f->st, &f->run);
+	f->len = 0;
+	f->nlines = 0;
+	f->has_pos = 0;
+	sweep(f);
+	return RB_OK;
+}
+
+int
+feed_line(struct feed *f, const char *line, size_t len, uint64_t off)
+{
+	if (len > FEED_LINE_MAX || memchr(line, '\0', len) != NULL) {
+		f->st.lines++;
+		f->st.malformed++;
+		if (f->st.malformed <= MALFORMED_LOUD)
+			log_warnx("skipped a line (%s, %zu bytes)",
+			    len > FEED_LINE_MAX ? "too long" : "NUL byte", len);
+		/* The position still moves past it. */
+	} else {
+		if (f->len + len + 1 > f->cap) {
+			f->cap = (f->len + len + 1) * 2;
+			f->buf = xrealloc(f->buf, f->cap);
+		}
+		memcpy(f->buf + f->len, line, len);
+		f->buf[f->len + len] = '\0';
+		f->len += len + 1;
+		f->nlines++;
+	}
+	f->src_off = off;
+	f->has_pos = 1;
+	if (f->nlines >= BATCH_LINES || f->len >= BATCH_BYTES)
+		return feed_flush(f);
+	return RB_OK;
+}
+
+struct pos_get {
+	char		 key[300];
+	uint64_t	 ino, off;
+	int		 found;
+};
+
+int
+feed_checkpoint(struct feed *f, const char *name, uint64_t *ino,
+    uint64_t *off)
+{
+	struct store_txn *t = store_read(f->store);
+	const void *v;
+	size_t vl;
+	char key[300];
+	int n, rc;
+
+	if (t == NULL)
+		return RB_ESTORE;
+	n = snprintf(key, sizeof(key), "pos:%s", name);
+	rc = store_kv_get(t, KV_FEEDER, key, (size_t)n, &v, &vl);
+	if (rc == RB_OK && vl == 16) {
+		*ino = be_get(v, 8);
+		*off = be_get((const uint8_t *)v + 8, 8);
+	} else if (rc == RB_OK)
+		rc = RB_ECORRUPT;
+	store_read_end(f->store);
+	return rc;
+}
+
+/* --- mail --- */
+
+struct mail_run {
+	struct feed		*f;
+	struct mail_report	*r;
+};
+
+/* Sender and client of a message we relayed, by its Message-ID. */
+static void
+msgid_lookup(struct feed *f, const char *msgid, struct event *ev)
+{
+	uint8_t h[20];
+	const void *v;
+	size_t vl;
+	const char *p, *end, *z;
+
+	if (msgid[0] == '\0')
+		return;
+	msgid_hash(msgid, h);
+	if (store_kv_get(f->txn, KV_MSGID, h, sizeof(h), &v, &vl) != RB_OK ||
+	    vl < 10)
+		return;
+	p = (const char *)v + 8;
+	end = (const char *)v + vl;
+	if ((z = memchr(p, '\0', (size_t)(end - p))) == NULL ||
+	    (size_t)(z - p) >= sizeof(ev->sender))
+		return;
+	memcpy(ev->sender, p, (size_t)(z - p) + 1);
+	p = z + 1;
+	if ((z = memchr(p, '\0', (size_t)(end - p))) != NULL &&
+	    (size_t)(z - p) < sizeof(ev->client))
+		memcpy(ev->client, p, (size_t)(z - p) + 1);
+}
+
+static int
+run_mail(struct store_txn *t, void *arg)
+{
+	struct mail_run *m = arg;
+	struct feed *f = m->f;
+	struct mail_report *r = m->r;
+	int i;
+
+	f->txn = t;
+	f->rc = 0;
+	f->run_time = 0;
+	memset(&f->run, 0, sizeof(f->run));
+	count_agg_reset(f->agg);
+	for (i = 0; i < r->n && f->rc == 0; i++) {
+		struct event ev;
+
+		memset(&ev, 0, sizeof(ev));
+		ev.time = rb_now();
+		if (r->kind == MAIL_ARF) {
+			const struct mail_arf *a = &r->arf[i];
+
+			if (strcmp(a->feedback_type, "not-spam") == 0)
+				continue;
+			if (a->arrival > 0 && a->arrival <= ev.time)
+				ev.time = a->arrival;
+			snprintf(ev.rcpt, sizeof(ev.rcpt), "%s", a->complainer);
+			msgid_lookup(f, a->message_id, &ev);
+			if (ev.sender[0] == '\0')
+				snprintf(ev.sender, sizeof(ev.sender), "%s",
+				    a->mail_from);
+			if (strcmp(a->feedback_type, "auth-failure") == 0) {
+				ev.cls = EV_MESSAGE_REJECTED;
+				snprintf(ev.sub, sizeof(ev.sub), "auth");
+				ev.rcpt[0] = '\0';
+			} else {
+				ev.cls = EV_COMPLAINT;
+				snprintf(ev.sub, sizeof(ev.sub), "%s",
+				    a->feedback_type);
+			}
+		} else {
+			const struct mail_dsn *d = &r->dsn[i];
+			const char *st;
+
+			if (strcmp(d->action, "failed") == 0)
+				st = "bounced";
+			else if (strcmp(d->action, "delayed") == 0)
+				st = "deferred";
+			else if (strcmp(d->action, "delivered") == 0 ||
+			    strcmp(d->action, "relayed") == 0)
+				st = "sent";
+			else
+				continue;
+			snprintf(ev.rcpt, sizeof(ev.rcpt), "%s", d->recipient);
+			status_parse(d->status, &ev.status);
+			ev.reply = d->diagnostic;
+			msgid_lookup(f, r->message_id, &ev);
+			ev.cls = classify(f->cls, st, d->status[0] ?
+			    d->status : NULL, d->diagnostic, ev.sub,
+			    sizeof(ev.sub));
+		}
+		run_event(f, &ev);
+	}
+	agg_drain(f);
+	f->txn = NULL;
+	return f->rc;
+}
+
+int
+feed_mail(struct feed *f, const char *buf, size_t len, const char **why)
+{
+	struct mail_run m;
+	int rc;
+
+	m.f = f;
+	m.r = xcalloc(1, sizeof(*m.r));
+	if ((rc = mail_parse(buf, len, m.r, why)) != RB_OK) {
+		free(m.r);
+		return rc;
+	}
+	rc = store_write(f->store, run_mail, &m);
+	if (rc == RB_OK)
+		stats_add(&f->st, &f->run);
+	free(m.r);
+	return rc;
+}

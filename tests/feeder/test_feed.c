@@ -1,0 +1,261 @@
+/* tests/feeder/test_feed.c - Postfix lines through the whole feeder
+ * engine into a real store: events, counters, listings, delisting,
+ * correlation across batches and restarts. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../tap.h"
+#include "../../feeder/classify.h"
+#include "../../feeder/count.h"
+#include "../../feeder/feeder.h"
+#include "conf.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+static struct conf conf;
+static struct store *store;
+static struct classifier *cls;
+
+static void
+feed_file(struct feed *f, const char *path)
+{
+	FILE *fp = fopen(path, "r");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	uint64_t off = 0;
+
+	if (fp == NULL) {
+		perror(path);
+		exit(1);
+	}
+	while ((n = getline(&line, &cap, fp)) != -1) {
+		off += (uint64_t)n;
+		if (n > 0 && line[n - 1] == '\n')
+			n--;
+		feed_line(f, line, (size_t)n, off);
+	}
+	free(line);
+	fclose(fp);
+}
+
+static void
+feed_str(struct feed *f, const char *s)
+{
+	feed_line(f, s, strlen(s), 0);
+}
+
+/* Codes of a listing, "" if none: "2,4". */
+static const char *
+codes(int zone, const char *key)
+{
+	static char buf[64];
+	struct zkey k;
+	struct listing l;
+	struct store_txn *t;
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	if (zkey_from_text(zone, key, &k) != RB_OK)
+		return "bad key";
+	t = store_read(store);
+	if (store_listing_get(t, &k, &l) == RB_OK && listing_active(&l,
+	    rb_now()) > 0)
+		for (i = 0; i < l.n; i++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u",
+			    i ? "," : "", l.r[i].reason);
+	store_read_end(store);
+	return buf;
+}
+
+static uint32_t
+counter(int kind, const char *key, int cls_)
+{
+	struct counts c;
+	struct store_txn *t = store_read(store);
+	uint32_t day = 1700474402 / 86400;
+
+	count_sum(t, kind, key, strlen(key), day - 1, day + 1, &c);
+	store_read_end(store);
+	return c.c[cls_];
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/rebond-feedtest.XXXXXX", err[256], path[4096];
+	const char *src = getenv("srcdir");
+	const struct feed_stats *st;
+	struct feed *f;
+
+	setenv("TZ", "UTC", 1);
+	setenv("REBOND_NOW", "1700654400", 1);	/* 2023-11-22 12:00 */
+	log_init("test_feed", 1, LOG_LVL_ERR);
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	conf_defaults(&conf);
+	free(conf.state_dir);
+	conf.state_dir = xstrdup(dir);
+	if (conf_finish(&conf, err, sizeof(err)) != RB_OK ||
+	    store_open(&store, dir, 1 << 20, 0, err, sizeof(err)) != RB_OK) {
+		fprintf(stderr, "%s\n", err);
+		return 1;
+	}
+	cls = classify_new();
+	f = feed_new(&conf, store, cls);
+	snprintf(path, sizeof(path), "%s/tests/feeder/logs/postfix.log",
+	    src ? src : ".");
+	feed_file(f, path);
+	is_int(feed_flush(f), 0, "batch written");
+	st = feed_stats(f);
+	is_int(st->lines, 48, "every line read");
+	is_int(st->malformed, 0, "no malformed line");
+	ok(st->ignored >= 1, "other programs' lines ignored");
+
+	/* Recipients. */
+	is_str(codes(ZONE_RCPT, "dead@example.com"), "2",
+	    "5.1.1 from the remote server: hard, 127.0.0.2");
+	is_str(codes(ZONE_RCPT, "filtered@example.com"), "2",
+	    "hard bounce after a content filter hop");
+	is_str(codes(ZONE_RCPT, "someone@gmaiil.com"), "2",
+	    "domain not found: the address is listed");
+	is_str(codes(ZONE_RDOM, "gmaiil.com"), "2",
+	    "domain not found (no relay reached): the domain is listed");
+	is_str(codes(ZONE_RDOM, "example.invalid"), "2",
+	    "null MX: the domain is listed");
+	is_str(codes(ZONE_RDOM, "example.com"), "",
+	    "one remote 5.1.1 never lists the domain");
+	/* The recent-soft listing (4) lasts 24 h from the last bounce:
+	 * over by now; the repeated one (3) lasts 7 days. */
+	is_str(codes(ZONE_RCPT, "full@example.org"), "3",
+	    "three soft bounces: repeated (3); recent (4) already over");
+	is_str(codes(ZONE_RCPT, "someone@orange.example"), "",
+	    "4xx 'Service refusé' never lists the recipient");
+	is_str(codes(ZONE_RCPT, "reader@hotmail.example"), "",
+	    "an IP block never lists the recipient");
+	is_str(codes(ZONE_RCPT, "grey@example.net"), "",
+	    "greylisting teaches nothing");
+	is_str(codes(ZONE_RCPT, "bob@example.com"), "", "delivered: not listed");
+	is_str(codes(ZONE_RCPT, "alice@asso.example"), "",
+	    "the bounce notification was delivered to the sender");
+
+	/* Events and counters. */
+	is_int(st->events[EV_DELIVERED], 3,
+	    "deliveries counted (the filter hop is not one)");
+	is_int(st->events[EV_HARD], 4, "hard bounces counted");
+	is_int(st->events[EV_SOFT], 3, "soft bounces counted");
+	is_int(st->events[EV_MESSAGE_REJECTED], 1, "refused message counted");
+	is_int(st->events[EV_IP_BLOCKED], 1, "IP block counted");
+	is_int(st->events[EV_DEFERRED_TEMPORARY], 1, "greylisting counted");
+	is_int(st->events[EV_BLOCKED_BY_LIST], 1,
+	    "our own list's refusal counted as blocked_by_list");
+	is_int(counter(CNT_SNDR, "alice@asso.example", EV_HARD), 4,
+	    "sender's hard bounces, case-folded, across the filter hop");
+	is_int(counter(CNT_SNDR, "alice@asso.example", EV_BLOCKED_BY_LIST), 1,
+	    "sender's sends to listed recipients");
+	is_int(counter(CNT_SDOM, "asso.example", EV_DELIVERED), 2,
+	    "sender domain deliveries (not the notification)");
+	is_int(counter(CNT_RDOM, "example.org", EV_SOFT), 3,
+	    "recipient domain soft bounces");
+	is_int(counter(CNT_CLIENT, "sasl:alice", EV_HARD), 4,
+	    "client by SASL name");
+	is_int(counter(CNT_CLIENT, "ip:203.0.113.5", EV_SOFT), 3,
+	    "client by address (a peer relay)");
+	is_int(counter(CNT_SNDR, "", EV_DELIVERED), 0,
+	    "the null sender is not counted as a sender");
+
+	/* A delivery to a listed address delists it. */
+	feed_str(f, "Nov 21 09:00:00 relay postfix/qmgr[1]: C27D8E0110: "
+	    "from=<alice@asso.example>, size=1, nrcpt=1 (queue active)");
+	feed_str(f, "Nov 21 09:00:01 relay postfix/smtp[1]: C27D8E0110: "
+	    "to=<Dead@Example.com>, relay=mx.example.com[198.51.100.7]:25, "
+	    "delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 OK)");
+	/* A loopback smarthost answering "queued as" is a delivery: its
+	 * queue id is not one of ours. */
+	feed_str(f, "Nov 21 09:00:02 relay postfix/smtp[1]: C27D8E0110: "
+	    "to=<smarthost@example.com>, relay=127.0.0.1[127.0.0.1]:2525, "
+	    "delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok: "
+	    "queued as 77EE88FF99)");
+	is_int(feed_flush(f), 0, "second batch");
+	is_int(counter(CNT_RDOM, "example.com", EV_DELIVERED), 3,
+	    "loopback smarthost delivery counted (bob, dead, smarthost)");
+	is_str(codes(ZONE_RCPT, "dead@example.com"), "",
+	    "delivered again: delisted");
+	is_str(codes(ZONE_RDOM, "gmaiil.com"), "2", "other listings stay");
+
+	/* Correlation survives a restart: the sender of a queue id seen
+	 * by one feeder process is known to the next. */
+	feed_str(f, "Nov 21 10:00:00 relay postfix/qmgr[1]: D38E9F0111: "
+	    "from=<bob@asso.example>, size=1, nrcpt=1 (queue active)");
+	is_int(feed_flush(f), 0, "third batch");
+	feed_free(f);
+	f = feed_new(&conf, store, cls);
+	feed_str(f, "Nov 21 10:00:05 relay postfix/smtp[1]: D38E9F0111: "
+	    "to=<x@example.com>, relay=mx.example.com[198.51.100.7]:25, "
+	    "delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host x said: "
+	    "550 5.1.1 user unknown (in reply to RCPT TO command))");
+	is_int(feed_flush(f), 0, "batch of a new feeder");
+	is_int(counter(CNT_SNDR, "bob@asso.example", EV_HARD), 1,
+	    "sender known after a restart");
+
+	/* Malformed input is counted and skipped. */
+	feed_str(f, "\xff\xfe binary junk");
+	feed_str(f, "Nov 21 10:00:05 relay postfix/smtp[1]: E0: to=<broken");
+	feed_str(f, "no framing at all");
+	{
+		char *big = xmalloc(FEED_LINE_MAX + 10);
+
+		memset(big, 'a', FEED_LINE_MAX + 9);
+		feed_line(f, big, FEED_LINE_MAX + 9, 0);
+		free(big);
+	}
+	is_int(feed_flush(f), 0, "a batch of junk is still written");
+	st = feed_stats(f);
+	ok(st->malformed >= 3, "junk counted as malformed (%llu)",
+	    (unsigned long long)st->malformed);
+
+	/* A sender over the hard-bounce threshold is listed. */
+	{
+		int i;
+		char line[512];
+
+		for (i = 0; i < 30; i++) {
+			snprintf(line, sizeof(line), "Nov 22 08:%02d:00 relay "
+			    "postfix/qmgr[1]: F%04dAAAA: from=<spammy@asso.example>"
+			    ", size=1, nrcpt=1 (queue active)", i, i);
+			feed_str(f, line);
+			snprintf(line, sizeof(line), "Nov 22 08:%02d:01 relay "
+			    "postfix/smtp[1]: F%04dAAAA: to=<nobody%d@example.com>"
+			    ", relay=mx.example.com[198.51.100.7]:25, delay=1, "
+			    "delays=0/0/0/1, dsn=5.1.1, status=bounced (host x "
+			    "said: 550 5.1.1 No such user (in reply to RCPT TO "
+			    "command))", i, i, i);
+			feed_str(f, line);
+		}
+	}
+	is_int(feed_flush(f), 0, "sender batch");
+	is_str(codes(ZONE_SNDR, "spammy@asso.example"), "2",
+	    "sender over the hard-bounce rate: 127.0.0.2 in sndr");
+	is_str(codes(ZONE_SNDR, "alice@asso.example"), "",
+	    "a sender under the minimum volume is not listed");
+
+	feed_free(f);
+	classify_free(cls);
+	store_close(store);
+	conf_free(&conf);
+	{
+		char cmd[256];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			return 1;
+	}
+	return done_testing();
+}
