@@ -21,16 +21,28 @@ trap 'for p in $pids; do kill $p 2>/dev/null; done; rm -rf "$W"' EXIT INT TERM
 [ -x "$top/configure" ] || (cd "$top" && autoreconf -fi)
 B="$top/build/bench"
 mkdir -p "$B"
-(cd "$B" && { [ -f Makefile ] || "$top/configure" -q; } && make -j2 >/dev/null)
+(cd "$B" && { [ -f Makefile ] || "$top/configure" -q; } &&
+    make -j2 >/dev/null 2>&1 && make tests/dnsd/rawq >/dev/null 2>&1)
+RAWQ="$B/tests/dnsd/rawq"
 PORT_R=$((30000 + $$ % 10000))
 PORT_B=$((PORT_R + 1))
 
 now_ms() { date +%s%3N; }
+now_us() { date +%s%6N; }
+# Hex of an A query for NAME (rawq sends it as it is).
+qhex() {
+	printf '123400000001000000000000'
+	echo "$1" | tr '.' '\n' | while read -r l; do
+		printf '%02x' "${#l}"; printf '%s' "$l" | od -An -tx1 | tr -d ' \n'
+	done
+	printf '0000010001'
+}
+# Poll with one UDP query every few milliseconds until NAME is listed.
+wait_listed() {	# PORT QUERY_HEX
+	until "$RAWQ" udp 127.0.0.1 "$1" "$2" 20 2>/dev/null | grep -q '7f000002$'; do :; done
+}
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 rss() { awk '/^(VmRSS|RssAnon|RssFile):/ {printf "%s=%dMiB ", $1, $2/1024}' "/proc/$1/status"; }
-wait_answer() {	# PORT NAME: poll until the name is listed
-	until dig +short +time=1 +tries=1 @127.0.0.1 -p "$1" "$2" A 2>/dev/null | grep -q '^127'; do :; done
-}
 
 echo "== data: $N listed hashes, queries half listed, half not"
 awk -v n="$N" 'BEGIN { srand(1);
@@ -57,18 +69,19 @@ echo "import: $((t1 - t0)) ms, store $(du -sh "$W/state" | cut -f1)"
 
 start() {	# NAME CMD...: start pinned, wait for the first answer
 	name=$1; shift
-	t0=$(now_ms)
+	qh=$(qhex "$(head -1 "$W/listed").rcpt.rebond.test")
+	t0=$(now_us)
 	taskset -c 0 "$@" &
 	pid=$!
 	pids="$pids $pid"
 	eval "${name}_pid=$pid"
-	wait_answer "$port" "$(head -1 "$W/listed").rcpt.rebond.test"
-	t1=$(now_ms)
-	echo "$name: first answer $((t1 - t0)) ms after start (dig polling)"
+	wait_listed "$port" "$qh"
+	t1=$(now_us)
+	echo "$name: first answer $(( (t1 - t0) / 1000 )) ms after start"
 }
 
 load() {	# NAME PID PORT
-	out=$(taskset -c 1 dnsperf -s 127.0.0.1 -p "$3" -d "$W/queries" -l "$SECS" -c 8 -q 500 2>&1)
+	out=$(taskset -c 1 dnsperf -s 127.0.0.1 -p "$3" -d "$W/queries" -l "$SECS" -c 16 -q 2000 2>&1)
 	qps=$(echo "$out" | awk '/Queries per second/ {print $4}')
 	lost=$(echo "$out" | awk '/Queries lost/ {print $3}')
 	echo "$1: max $qps qps (lost $lost)"
@@ -88,19 +101,22 @@ echo "== rebond-dnsd"
 port=$PORT_B
 start rebond "$B/rebond-dnsd" -f -d "$W/state" -l "127.0.0.1:$PORT_B" 2>/dev/null
 load rebond "$rebond_pid" "$PORT_B"
-# Delay from rebondctl add to the answer, median of 21.
-i=0; : > "$W/delays"
+# Delay from rebondctl add to the answer, median of 21: the command
+# itself (process start, LMDB commit with fsync), then until DNS answers.
+i=0; : > "$W/d_add"; : > "$W/d_seen"
 while [ $i -lt 21 ]; do
 	k=$(printf 'new%d@example.org' $i)
-	h=$(printf '%s' "$k" | sha1sum | cut -c1-40)
-	t0=$(now_ms)
+	qh=$(qhex "$(printf '%s' "$k" | sha1sum | cut -c1-40).rcpt.rebond.test")
+	t0=$(now_us)
 	"$B/rebondctl" -d "$W/state" add rcpt "$k" --reason hard
-	wait_answer "$PORT_B" "$h.rcpt.rebond.test"
-	t1=$(now_ms)
-	echo $((t1 - t0)) >> "$W/delays"
+	t1=$(now_us)
+	wait_listed "$PORT_B" "$qh"
+	t2=$(now_us)
+	echo $(( (t1 - t0) / 1000 )) >> "$W/d_add"
+	echo $(( (t2 - t1) / 1000 )) >> "$W/d_seen"
 	i=$((i + 1))
 done
-echo "rebond: add -> answer median $(sort -n "$W/delays" | sed -n 11p) ms (max $(sort -n "$W/delays" | tail -1) ms)"
+echo "rebond: rebondctl add median $(sort -n "$W/d_add" | sed -n 11p) ms, then answered after $(sort -n "$W/d_seen" | sed -n 11p) ms (total max $(paste "$W/d_add" "$W/d_seen" | awk '{print $1 + $2}' | sort -n | tail -1) ms)"
 
 echo "== rbldnsd"
 port=$PORT_R

@@ -183,7 +183,7 @@ store_open(struct store **sp, const char *dir, int64_t map_size, int flags,
 	MDB_txn *txn = NULL;
 	struct stat st;
 	int rc, i, dead, fresh = 0;
-	unsigned int envflags = MDB_NOTLS;
+	unsigned int envflags = MDB_NOTLS | MDB_NORDAHEAD;
 	const char *what = "data.mdb";
 
 	*sp = NULL;
