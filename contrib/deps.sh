@@ -10,7 +10,7 @@ pkgs="build-essential autoconf automake pkg-config
 	bind9-dnsutils iproute2"
 case "${1:-}" in
 test)	pkgs="$pkgs lmdb-utils postfix swaks" ;;
-bench)	pkgs="$pkgs lmdb-utils dnsperf rbldnsd hyperfine" ;;
+bench)	pkgs="$pkgs lmdb-utils dnsperf rbldnsd hyperfine pflogsumm time" ;;
 esac
 
 as_root() {

@@ -3,8 +3,10 @@
  *
  * Store layout (KV_COUNTERS): kind(1) . len(1) . key . day(4, big-endian,
  * days since 1970-01-01 UTC) -> EV_CLASS_COUNT big-endian u32.
- * Recipients are keyed by their hash (no address in clear); senders,
- * domains and clients in clear: counters never leave the node.
+ * Recipients are keyed by their hash (no address in clear) and count
+ * every outcome but deliveries (those count per domain, sender, client
+ * and node); senders, domains and clients are in clear: counters never
+ * leave the node.
  */
 #ifndef REBOND_COUNT_H
 #define REBOND_COUNT_H

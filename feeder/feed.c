@@ -1,9 +1,11 @@
 /* feeder/feed.c - see feed.h and feeder.h */
 #include "config.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ldns/sha1.h>
 
@@ -16,8 +18,11 @@
 #include "mail.h"
 #include "util.h"
 
-#define BATCH_LINES	20000
+#define BATCH_LINES	20000		/* followed files, syslog */
 #define BATCH_BYTES	(4 << 20)
+#define BULK_LINES	250000		/* --stdin: large transactions */
+#define BULK_BYTES	(32 << 20)
+#define CACHE_MAX	65536		/* correlation entries kept in memory */
 #define EVLOG_KEEP	16
 #define SWEEP_EVERY	3600
 #define SWEEP_CHUNK	10000
@@ -41,14 +46,28 @@ struct feed {
 	struct store_txn	*txn;
 	int			 rc;
 	int64_t			 run_time;	/* latest event time */
-	struct corr		 slot[4];
-	int			 nslot;
+	/* Correlation cache: most messages are born and done within one
+	 * batch and never reach the store; the rest are written at the end
+	 * of the batch (dirty) and kept while there is room. */
+	struct centry		**bucket;
+	size_t			 nbucket, ncache;
+	int			 cache_suspect;	/* a run did not commit */
+	int			 bulk;
 	struct feed_stats	 run, st;
 	int64_t			 last_sweep;
 	uint64_t		 loud;
 };
 
+struct centry {
+	struct centry	*next;
+	uint32_t	 hash;
+	uint8_t		 dirty;		/* changed since the store saw it */
+	uint8_t		 in_store;	/* the store has a copy */
+	struct corr	 c;
+};
+
 static void run_event(struct feed *, const struct event *);
+static void cache_clear(struct feed *, int);
 
 struct feed *
 feed_new(const struct conf *c, struct store *s, struct classifier *cls)
@@ -59,6 +78,8 @@ feed_new(const struct conf *c, struct store *s, struct classifier *cls)
 	f->store = s;
 	f->cls = cls;
 	f->agg = count_agg_new();
+	f->nbucket = 4096;
+	f->bucket = xcalloc(f->nbucket, sizeof(*f->bucket));
 	f->scope = scope_parse(c->feeder_scope);
 	if (f->scope < 0)
 		f->scope = SCOPE_FEDERATION;
@@ -71,6 +92,8 @@ feed_free(struct feed *f)
 	if (f == NULL)
 		return;
 	count_agg_free(f->agg);
+	cache_clear(f, 0);
+	free(f->bucket);
 	free(f->buf);
 	free(f);
 }
@@ -91,6 +114,17 @@ size_t
 feed_pending(const struct feed *f)
 {
 	return f->nlines;
+}
+
+void
+feed_bulk(struct feed *f, int on)
+{
+	f->bulk = on;
+	/* The whole batch buffer at once: no copying while it grows. */
+	if (on && f->cap < BULK_BYTES + FEED_LINE_MAX + 1) {
+		f->cap = BULK_BYTES + FEED_LINE_MAX + 1;
+		f->buf = xrealloc(f->buf, f->cap);
+	}
 }
 
 void
@@ -155,42 +189,126 @@ corr_decode(const uint8_t *v, size_t len, struct corr *c)
 	return RB_OK;
 }
 
+static uint32_t
+qid_hash(const char *q, size_t n)
+{
+	uint32_t h = 2166136261u;
+
+	while (n-- > 0)
+		h = (h ^ (uint8_t)*q++) * 16777619u;
+	return h;
+}
+
+/* Drop cached entries: all of them, or only those the store has. */
+static void
+cache_clear(struct feed *f, int clean_only)
+{
+	size_t i;
+
+	for (i = 0; i < f->nbucket; i++) {
+		struct centry **pp = &f->bucket[i], *e;
+
+		while ((e = *pp) != NULL) {
+			if (clean_only && (e->dirty || !e->in_store)) {
+				pp = &e->next;
+				continue;
+			}
+			*pp = e->next;
+			free(e);
+			f->ncache--;
+		}
+	}
+}
+
+static struct centry *
+cache_find(struct feed *f, const char *qid, size_t len, uint32_t h,
+    struct centry ***where)
+{
+	struct centry **pp = &f->bucket[h & (f->nbucket - 1)], *e;
+
+	for (; (e = *pp) != NULL; pp = &e->next)
+		if (e->hash == h && strlen(e->c.qid) == len &&
+		    memcmp(e->c.qid, qid, len) == 0)
+			break;
+	if (where)
+		*where = pp;
+	return e;
+}
+
+static void
+cache_grow(struct feed *f)
+{
+	struct centry **nb, *e, *next;
+	size_t n = f->nbucket * 2, i;
+
+	nb = xcalloc(n, sizeof(*nb));
+	for (i = 0; i < f->nbucket; i++)
+		for (e = f->bucket[i]; e; e = next) {
+			next = e->next;
+			e->next = nb[e->hash & (n - 1)];
+			nb[e->hash & (n - 1)] = e;
+		}
+	free(f->bucket);
+	f->bucket = nb;
+	f->nbucket = n;
+}
+
 struct corr *
 feed_corr(struct feed *f, const char *qid, size_t qidlen, int create)
 {
-	struct corr *c;
+	struct centry *e;
 	const void *v;
 	size_t vlen;
+	uint32_t h;
 	int rc;
 
 	if (f->txn == NULL || !qid_ok(qid, &qidlen))
 		return NULL;
-	c = &f->slot[f->nslot++ & 3];
-	memset(c, 0, sizeof(*c));
-	memcpy(c->qid, qid, qidlen);
+	h = qid_hash(qid, qidlen);
+	if ((e = cache_find(f, qid, qidlen, h, NULL)) != NULL)
+		return &e->c;
+	e = xcalloc(1, sizeof(*e));
+	memcpy(e->c.qid, qid, qidlen);
 	rc = store_kv_get(f->txn, KV_CORR, qid, qidlen, &v, &vlen);
-	if (rc == RB_OK && corr_decode(v, vlen, c) == RB_OK)
-		return c;
-	if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
-		f->rc = rc;
-	if (!create)
-		return NULL;
-	memset(c, 0, sizeof(*c));
-	memcpy(c->qid, qid, qidlen);
-	return c;
+	if (rc == RB_OK && corr_decode(v, vlen, &e->c) == RB_OK)
+		e->in_store = 1;
+	else {
+		if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
+			f->rc = rc;
+		if (!create) {
+			free(e);
+			return NULL;
+		}
+		memset(&e->c, 0, sizeof(e->c));
+		memcpy(e->c.qid, qid, qidlen);
+	}
+	e->hash = h;
+	if (f->ncache >= f->nbucket * 2)
+		cache_grow(f);
+	e->next = f->bucket[h & (f->nbucket - 1)];
+	f->bucket[h & (f->nbucket - 1)] = e;
+	f->ncache++;
+	return &e->c;
 }
 
 void
 feed_corr_dirty(struct feed *f, struct corr *c)
+{
+	struct centry *e = (struct centry *)(void *)((char *)c -
+	    offsetof(struct centry, c));
+
+	c->seen = f->run_time;
+	e->dirty = 1;
+}
+
+static void
+corr_put(struct feed *f, const struct corr *c)
 {
 	uint8_t buf[1 + 8 + sizeof(c->sender) + sizeof(c->client) +
 	    sizeof(c->msgid)], *p = buf;
 	size_t n;
 	int rc;
 
-	if (f->txn == NULL)
-		return;
-	c->seen = f->run_time;
 	*p++ = (uint8_t)c->flags;
 	p = be_put(p, (uint64_t)c->seen, 8);
 	n = strnlen(c->sender, sizeof(c->sender) - 1);
@@ -208,6 +326,24 @@ feed_corr_dirty(struct feed *f, struct corr *c)
 	if ((rc = store_kv_put(f->txn, KV_CORR, c->qid, strlen(c->qid), buf,
 	    (size_t)(p - buf))) != RB_OK && f->rc == 0)
 		f->rc = rc;
+}
+
+/* End of a run: the store gets what changed; room is made if needed. */
+static void
+cache_write(struct feed *f)
+{
+	struct centry *e;
+	size_t i;
+
+	for (i = 0; i < f->nbucket && f->rc == 0; i++)
+		for (e = f->bucket[i]; e; e = e->next)
+			if (e->dirty) {
+				corr_put(f, &e->c);
+				e->dirty = 0;
+				e->in_store = 1;
+			}
+	if (f->ncache > CACHE_MAX)
+		cache_clear(f, 1);
 }
 
 static void
@@ -231,27 +367,48 @@ msgid_hash(const char *msgid, uint8_t out[20])
 void
 feed_corr_done(struct feed *f, const char *qid, size_t qidlen)
 {
-	struct corr *c = feed_corr(f, qid, qidlen, 0);
+	struct centry *e, **pp;
+	struct corr *c;
+	uint32_t h;
 	int rc;
 
-	if (c == NULL)
+	if ((c = feed_corr(f, qid, qidlen, 0)) == NULL)
 		return;
 	if (c->msgid[0] && !(c->flags & CORR_NOTIFICATION)) {
-		/* KV_MSGID: time(8) sender\0 client\0 */
-		uint8_t h[20], v[8 + sizeof(c->sender) + sizeof(c->client)];
+		/* KV_MSGID, a log in time order (appends touch only its
+		 * last pages): time(8) pid(4) n(4) -> SHA-1(Message-ID)
+		 * first 8 bytes, sender\0 client\0.  Complaints are rare:
+		 * they scan it. */
+		static uint32_t n, pid;
+		uint8_t k[16], mh[20];
+		uint8_t v[8 + sizeof(c->sender) + sizeof(c->client)];
 		size_t sl = strlen(c->sender), cl = strlen(c->client);
 
-		msgid_hash(c->msgid, h);
-		be_put(v, (uint64_t)f->run_time, 8);
+		msgid_hash(c->msgid, mh);
+		be_put(k, (uint64_t)f->run_time, 8);
+		if (pid == 0)
+			pid = (uint32_t)getpid();
+		be_put(k + 8, pid, 4);
+		be_put(k + 12, n++, 4);
+		memcpy(v, mh, 8);
 		memcpy(v + 8, c->sender, sl + 1);
 		memcpy(v + 8 + sl + 1, c->client, cl + 1);
-		if ((rc = store_kv_put(f->txn, KV_MSGID, h, sizeof(h), v,
+		if ((rc = store_kv_append(f->txn, KV_MSGID, k, sizeof(k), v,
 		    8 + sl + 1 + cl + 1)) != RB_OK && f->rc == 0)
 			f->rc = rc;
 	}
-	rc = store_kv_del(f->txn, KV_CORR, c->qid, strlen(c->qid));
-	if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
-		f->rc = rc;
+	qid_ok(qid, &qidlen);
+	h = qid_hash(qid, qidlen);
+	if ((e = cache_find(f, qid, qidlen, h, &pp)) == NULL)
+		return;
+	if (e->in_store) {
+		rc = store_kv_del(f->txn, KV_CORR, e->c.qid, strlen(e->c.qid));
+		if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
+			f->rc = rc;
+	}
+	*pp = e->next;
+	free(e);
+	f->ncache--;
 }
 
 /* --- listings --- */
@@ -434,14 +591,16 @@ domain_gone(const struct event *ev)
 }
 
 static void
-recipient(struct feed *f, const struct event *ev)
+recipient(struct feed *f, const struct event *ev, const uint8_t *hash)
 {
 	struct zkey rk, dk;
 	const char *dom = addr_domain(ev->rcpt);
 	int has_dom;
 
-	if (zkey_from_text(ZONE_RCPT, ev->rcpt, &rk) != RB_OK)
-		return;
+	/* ev->rcpt is normalised: its hash is the key. */
+	rk.zone = ZONE_RCPT;
+	rk.len = HASH_LEN;
+	memcpy(rk.data, hash, HASH_LEN);
 	has_dom = dom && zkey_from_text(ZONE_RDOM, dom, &dk) == RB_OK;
 	switch (ev->cls) {
 	case EV_DELIVERED:
@@ -615,6 +774,7 @@ static void
 run_event(struct feed *f, const struct event *in)
 {
 	struct event ev = *in;
+	uint8_t h[HASH_LEN];
 	uint32_t day;
 	const char *d;
 
@@ -634,10 +794,13 @@ run_event(struct feed *f, const struct event *in)
 
 	count(f, CNT_NODE, "", 0, day, ev.cls);
 	if (ev.rcpt[0]) {
-		uint8_t h[HASH_LEN];
-
 		addr_hash(ev.rcpt, strlen(ev.rcpt), h);
-		count(f, CNT_RCPT, h, sizeof(h), day, ev.cls);
+		/* Per recipient, only what is about the recipient: a
+		 * delivery counts per domain, sender and client, not per
+		 * address (one counter per recipient and day would be the
+		 * largest table of the store, for nothing a policy reads). */
+		if (ev.cls != EV_DELIVERED)
+			count(f, CNT_RCPT, h, sizeof(h), day, ev.cls);
 		if ((d = addr_domain(ev.rcpt)) != NULL)
 			count(f, CNT_RDOM, d, strlen(d), day, ev.cls);
 	}
@@ -651,7 +814,7 @@ run_event(struct feed *f, const struct event *in)
 		    ev.cls);
 	/* Our own MTA's refusals say nothing about remote addresses. */
 	if (ev.rcpt[0] && !(ev.flags & EVF_LOCAL_REJECT))
-		recipient(f, &ev);
+		recipient(f, &ev, h);
 }
 
 void
@@ -740,12 +903,18 @@ run_batch(struct store_txn *t, void *arg)
 	f->run_time = 0;
 	memset(&f->run, 0, sizeof(f->run));
 	count_agg_reset(f->agg);
+	/* A run that did not commit left the cache ahead of the store. */
+	if (f->cache_suspect)
+		cache_clear(f, 0);
+	f->cache_suspect = 1;
 	for (i = 0; i < f->nlines && f->rc == 0; i++) {
 		size_t n = strlen(f->buf + off);
 
 		run_line(f, f->buf + off, n);
 		off += n + 1;
 	}
+	if (f->rc == 0)
+		cache_write(f);
 	agg_drain(f);
 	if (f->rc == 0)
 		f->rc = save_position(f);
@@ -789,12 +958,12 @@ sweep_pick(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 	switch (s->what) {
 	case KV_CORR:	t = vl >= 9 ? (int64_t)be_get((const uint8_t *)v + 1,
 			    8) : 0; break;
-	case KV_MSGID:	t = vl >= 8 ? (int64_t)be_get(v, 8) : 0; break;
+	case KV_MSGID:	t = kl >= 8 ? (int64_t)be_get(k, 8) : 0; break;
 	default:	t = vl >= 16 ? (int64_t)be_get((const uint8_t *)v + 8,
 			    8) : 0; break;
 	}
 	if (t >= s->before)
-		return 0;
+		return s->what == KV_MSGID ? 1 : 0;	/* time-ordered */
 	memcpy(s->keys[s->n], k, kl);
 	s->klen[s->n] = kl;
 	return ++s->n == SWEEP_CHUNK;
@@ -809,6 +978,8 @@ run_sweep(struct store_txn *t, void *arg)
 	s->n = 0;
 	if ((rc = store_kv_foreach(t, s->what, NULL, 0, sweep_pick, s)) < 0)
 		return rc;
+	if (rc == 1 && s->n < SWEEP_CHUNK)
+		rc = 0;
 	for (i = 0; i < s->n; i++)
 		store_kv_del(t, s->what, s->keys[i], s->klen[i]);
 	return RB_OK;
@@ -854,6 +1025,7 @@ feed_flush(struct feed *f)
 		    rb_strerror(rc));
 		return rc;
 	}
+	f->cache_suspect = 0;
 	stats_add(&f->st, &f->run);
 	f->len = 0;
 	f->nlines = 0;
@@ -884,7 +1056,8 @@ feed_line(struct feed *f, const char *line, size_t len, uint64_t off)
 	}
 	f->src_off = off;
 	f->has_pos = 1;
-	if (f->nlines >= BATCH_LINES || f->len >= BATCH_BYTES)
+	if (f->nlines >= (f->bulk ? BULK_LINES : BATCH_LINES) ||
+	    f->len >= (f->bulk ? BULK_BYTES : BATCH_BYTES))
 		return feed_flush(f);
 	return RB_OK;
 }
@@ -925,31 +1098,51 @@ struct mail_run {
 	struct mail_report	*r;
 };
 
-/* Sender and client of a message we relayed, by its Message-ID. */
+/* Sender and client of a message we relayed, by its Message-ID: the
+ * newest match in the log of the last msgid-ttl. */
+struct msgid_find {
+	uint8_t		 h[8];
+	struct event	*ev;
+	int		 found;
+};
+
+static int
+msgid_match(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct msgid_find *m = arg;
+	const char *p = (const char *)v + 8, *end = (const char *)v + vl, *z;
+
+	(void)k;
+	(void)kl;
+	if (vl < 10 || memcmp(v, m->h, 8) != 0)
+		return 0;
+	if ((z = memchr(p, '\0', (size_t)(end - p))) == NULL ||
+	    (size_t)(z - p) >= sizeof(m->ev->sender))
+		return 0;
+	memcpy(m->ev->sender, p, (size_t)(z - p) + 1);
+	p = z + 1;
+	m->ev->client[0] = '\0';
+	if ((z = memchr(p, '\0', (size_t)(end - p))) != NULL &&
+	    (size_t)(z - p) < sizeof(m->ev->client))
+		memcpy(m->ev->client, p, (size_t)(z - p) + 1);
+	m->found = 1;
+	return 0;	/* go on: the newest match wins */
+}
+
 static void
 msgid_lookup(struct feed *f, const char *msgid, struct event *ev)
 {
-	uint8_t h[20];
-	const void *v;
-	size_t vl;
-	const char *p, *end, *z;
+	struct msgid_find m;
+	uint8_t h[20], from[8];
 
 	if (msgid[0] == '\0')
 		return;
 	msgid_hash(msgid, h);
-	if (store_kv_get(f->txn, KV_MSGID, h, sizeof(h), &v, &vl) != RB_OK ||
-	    vl < 10)
-		return;
-	p = (const char *)v + 8;
-	end = (const char *)v + vl;
-	if ((z = memchr(p, '\0', (size_t)(end - p))) == NULL ||
-	    (size_t)(z - p) >= sizeof(ev->sender))
-		return;
-	memcpy(ev->sender, p, (size_t)(z - p) + 1);
-	p = z + 1;
-	if ((z = memchr(p, '\0', (size_t)(end - p))) != NULL &&
-	    (size_t)(z - p) < sizeof(ev->client))
-		memcpy(ev->client, p, (size_t)(z - p) + 1);
+	memcpy(m.h, h, 8);
+	m.ev = ev;
+	m.found = 0;
+	be_put(from, (uint64_t)(rb_now() - f->conf->msgid_ttl), 8);
+	store_kv_range(f->txn, KV_MSGID, from, sizeof(from), msgid_match, &m);
 }
 
 static int
@@ -965,6 +1158,9 @@ run_mail(struct store_txn *t, void *arg)
 	f->run_time = 0;
 	memset(&f->run, 0, sizeof(f->run));
 	count_agg_reset(f->agg);
+	if (f->cache_suspect)
+		cache_clear(f, 0);
+	f->cache_suspect = 1;
 	for (i = 0; i < r->n && f->rc == 0; i++) {
 		struct event ev;
 
@@ -1032,8 +1228,10 @@ feed_mail(struct feed *f, const char *buf, size_t len, const char **why)
 		return rc;
 	}
 	rc = store_write(f->store, run_mail, &m);
-	if (rc == RB_OK)
+	if (rc == RB_OK) {
+		f->cache_suspect = 0;
 		stats_add(&f->st, &f->run);
+	}
 	free(m.r);
 	return rc;
 }

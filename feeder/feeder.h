@@ -35,6 +35,8 @@ struct feed *feed_new(const struct conf *, struct store *,
 	    struct classifier *);
 void	feed_free(struct feed *);
 
+/* Bulk mode (--stdin): much larger transactions, for throughput. */
+void	feed_bulk(struct feed *, int on);
 /* Name the source of the following lines (e.g. the followed path) for
  * the checkpoint, with its inode. */
 void	feed_source(struct feed *, const char *name, uint64_t ino);

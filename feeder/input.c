@@ -36,9 +36,12 @@ split(struct feed *f, struct splitter *s, int final)
 	size_t start = 0, i;
 	int rc = RB_OK;
 
-	for (i = 0; i < s->len && rc == RB_OK; i++) {
-		if (s->buf[i] != '\n')
-			continue;
+	while (start < s->len && rc == RB_OK) {
+		char *nl = memchr(s->buf + start, '\n', s->len - start);
+
+		if (nl == NULL)
+			break;
+		i = (size_t)(nl - s->buf);
 		if (s->skipping)
 			s->skipping = 0;
 		else
@@ -77,6 +80,7 @@ input_stdin(struct feed *f)
 	int rc = RB_OK;
 
 	feed_source(f, "", 0);
+	feed_bulk(f, 1);
 	for (;;) {
 		n = read(STDIN_FILENO, s.buf + s.len, READ_BUF - s.len);
 		if (n == -1 && errno == EINTR)

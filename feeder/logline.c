@@ -84,21 +84,30 @@ zone(const char *s, size_t len, int *off)
 	return 0;
 }
 
-/* Local time without a zone: ask the C library once per call. */
+/* Local time without a zone.  mktime() is slow (it reads the zone
+ * rules each time): the start of the last hour asked is cached, and zone
+ * changes happen on hour boundaries. */
 static int64_t
 mk_local(int y, int mo, int d, int h, int mi, int s)
 {
+	static int cy = -1, cmo, cd, ch;
+	static int64_t chour;
 	struct tm tm;
 
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = s;
-	tm.tm_isdst = -1;
-	return (int64_t)mktime(&tm);
+	if (y != cy || mo != cmo || d != cd || h != ch) {
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_isdst = -1;
+		chour = (int64_t)mktime(&tm);
+		cy = y;
+		cmo = mo;
+		cd = d;
+		ch = h;
+	}
+	return chour + mi * 60 + s;
 }
 
 /* YYYY-MM-DD[T ]HH:MM:SS[.f][zone]; bytes used or 0. */
@@ -167,8 +176,18 @@ bsd_time(const char *s, size_t len, int64_t now, int64_t *t)
 	    !digits(s + 13, 2, &sec) || !valid_time(mo, d, h, mi, sec))
 		return 0;
 	i = 15 + fraction(s + 15, len - 15);
-	localtime_r(&tn, &tm);
-	y = tm.tm_year + 1900;
+	/* The year of now, asked once per distinct now. */
+	{
+		static time_t cnow = -1;
+		static int cyear;
+
+		if (tn != cnow) {
+			localtime_r(&tn, &tm);
+			cyear = tm.tm_year + 1900;
+			cnow = tn;
+		}
+		y = cyear;
+	}
 	*t = mk_local(y, mo, d, h, mi, sec);
 	if (*t > now + 86400)	/* December's lines read in January */
 		*t = mk_local(y - 1, mo, d, h, mi, sec);

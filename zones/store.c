@@ -875,3 +875,49 @@ store_kv_foreach(struct store_txn *t, int db, const void *prefix,
 		return mdb_err(rc);
 	return ret;
 }
+
+int
+store_kv_append(struct store_txn *t, int db, const void *k, size_t klen,
+    const void *v, size_t vlen)
+{
+	MDB_val key = { klen, (void *)(uintptr_t)k };
+	MDB_val val = { vlen, (void *)(uintptr_t)v };
+	MDB_dbi dbi;
+	int rc;
+
+	if (!t->write)
+		return RB_EINVAL;
+	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
+		return rc;
+	/* Past the last key: LMDB only touches the rightmost pages. */
+	rc = mdb_put(t->txn, dbi, &key, &val, MDB_APPEND);
+	if (rc == MDB_KEYEXIST)
+		rc = mdb_put(t->txn, dbi, &key, &val, 0);
+	return mdb_err(rc);
+}
+
+int
+store_kv_range(struct store_txn *t, int db, const void *from, size_t flen,
+    kv_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val key = { flen, (void *)(uintptr_t)from }, val;
+	MDB_cursor_op op = flen ? MDB_SET_RANGE : MDB_FIRST;
+	MDB_dbi dbi;
+	int rc, ret = 0;
+
+	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_open(t->txn, dbi, &c)) != 0)
+		return mdb_err(rc);
+	while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
+		op = MDB_NEXT;
+		if ((ret = fn(key.mv_data, key.mv_size, val.mv_data,
+		    val.mv_size, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return ret;
+}

@@ -38,7 +38,8 @@
  *   counters  feeder/count.c: outcomes per key per day
  *   rstate    feeder: per-recipient soft-bounce state
  *   corr      feeder: queue id -> correlation state
- *   msgid     feeder: SHA-1(Message-ID) -> sender and client
+ *   msgid     feeder: time-ordered log of relayed Message-IDs (hashed)
+ *             with their sender and client
  *   feeder    feeder: read positions and other small state
  *   evlog     feeder: recent events behind each listing */
 enum store_kv { KV_COUNTERS, KV_RSTATE, KV_CORR, KV_MSGID, KV_FEEDER,
@@ -132,8 +133,15 @@ int	store_kv_get(struct store_txn *, int db, const void *k, size_t klen,
 int	store_kv_put(struct store_txn *, int db, const void *k, size_t klen,
 	    const void *v, size_t vlen);
 int	store_kv_del(struct store_txn *, int db, const void *k, size_t klen);
+/* A put for keys that mostly grow (time-ordered logs): cheap when k is
+ * past the last key, an ordinary put otherwise. */
+int	store_kv_append(struct store_txn *, int db, const void *k,
+	    size_t klen, const void *v, size_t vlen);
 typedef int (*kv_fn)(const void *k, size_t klen, const void *v, size_t vlen,
 	    void *arg);
+/* Every entry from the first key >= from (flen 0: all) to the end. */
+int	store_kv_range(struct store_txn *, int db, const void *from,
+	    size_t flen, kv_fn fn, void *arg);
 /* Every entry whose key starts with prefix (plen 0: all), in key order;
  * stops when fn returns non-zero and returns that value. */
 int	store_kv_foreach(struct store_txn *, int db, const void *prefix,
