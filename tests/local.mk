@@ -51,6 +51,7 @@ INTEGRATION_TESTS = \
 	tests/dnsd/malformed.sh \
 	tests/ctl/ctl.sh \
 	tests/feeder/feeder.sh \
+	tests/feeder/crash.sh \
 	tests/e2e/postfix.sh
 dist_check_SCRIPTS = $(INTEGRATION_TESTS)
 TESTS += $(INTEGRATION_TESTS)
