@@ -19,6 +19,7 @@ UNIT_TESTS = \
 	tests/zones/test_policy \
 	tests/zones/test_conf \
 	tests/zones/test_store \
+	tests/zones/test_log \
 	tests/dnsd/test_answer \
 	tests/ctl/test_dnset \
 	tests/feeder/test_classify \
@@ -36,6 +37,7 @@ tests_zones_test_record_LDADD = $(ZONES_LIBS)
 tests_zones_test_policy_LDADD = $(ZONES_LIBS)
 tests_zones_test_conf_LDADD = $(ZONES_LIBS)
 tests_zones_test_store_LDADD = $(ZONES_LIBS)
+tests_zones_test_log_LDADD = $(ZONES_LIBS)
 tests_dnsd_test_answer_LDADD = libdnsd.a $(ZONES_LIBS)
 tests_ctl_test_dnset_LDADD = libctl.a $(ZONES_LIBS)
 tests_dnsd_rawq_LDADD = $(ZONES_LIBS)
