@@ -26,6 +26,7 @@ UNIT_TESTS = \
 	tests/feeder/test_mail \
 	tests/feeder/test_logline \
 	tests/feeder/test_feed \
+	tests/feeder/test_sender \
 	tests/feeder/test_exim
 
 check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
@@ -46,6 +47,7 @@ tests_feeder_test_classify_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_mail_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_logline_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_feed_LDADD = libfeeder.a $(ZONES_LIBS)
+tests_feeder_test_sender_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_exim_LDADD = libfeeder.a $(ZONES_LIBS)
 
 INTEGRATION_TESTS = \

@@ -1,0 +1,220 @@
+/* tests/feeder/test_sender.c - the sender side of the listing policy:
+ * volume against the sender's own history (throttle, then hold), sends
+ * to listed recipients, complaint and refusal rates, sender domains. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tap.h"
+#include "../../feeder/classify.h"
+#include "../../feeder/feeder.h"
+#include "conf.h"
+#include "log.h"
+#include "store.h"
+#include "util.h"
+
+/* 2023-11-22 00:00 UTC is day D; the test's "now" is D 05:00. */
+#define DAY0	1700611200LL
+
+static struct store *store;
+static struct feed *f;
+static int qn;
+
+static void
+line(const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	feed_line(f, buf, (size_t)n, 0);
+}
+
+static void
+stamp(long long t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%b %e %H:%M:%S", &tm);
+}
+
+/* One message from sender to rcpt at time t with the given outcome. */
+static void
+mail(long long t, const char *sender, const char *rcpt, const char *dsn,
+    const char *status, const char *reply)
+{
+	char ts[32];
+
+	stamp(t, ts, sizeof(ts));
+	qn++;
+	line("%s relay postfix/qmgr[1]: T%08dX: from=<%s>, size=1, nrcpt=1 "
+	    "(queue active)", ts, qn, sender);
+	line("%s relay postfix/smtp[2]: T%08dX: to=<%s>, relay=mx.example.com"
+	    "[198.51.100.7]:25, delay=1, delays=0/0/0/1, dsn=%s, status=%s "
+	    "(%s)", ts, qn, rcpt, dsn, status, reply);
+	line("%s relay postfix/qmgr[1]: T%08dX: removed", ts, qn);
+}
+
+static const char *
+codes(int zone, const char *key)
+{
+	static char buf[64];
+	struct zkey k;
+	struct listing l;
+	struct store_txn *t;
+	size_t o = 0;
+	int i;
+
+	buf[0] = '\0';
+	if (zkey_from_text(zone, key, &k) != RB_OK)
+		return "bad key";
+	t = store_read(store);
+	if (store_listing_get(t, &k, &l) == RB_OK &&
+	    listing_active(&l, rb_now()) > 0)
+		for (i = 0; i < l.n; i++)
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u",
+			    i ? "," : "", l.r[i].reason);
+	store_read_end(store);
+	return buf;
+}
+
+int
+main(void)
+{
+	struct conf conf;
+	struct classifier *cls;
+	char dir[] = "/tmp/rebond-sendertest.XXXXXX", err[256], r[64];
+	int d, i;
+
+	setenv("TZ", "UTC", 1);
+	setenv("REBOND_NOW", "1700629200", 1);		/* D 05:00 */
+	log_init("test_sender", 1, LOG_LVL_ERR);
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	conf_defaults(&conf);
+	if (conf_finish(&conf, err, sizeof(err)) != RB_OK ||
+	    store_open(&store, dir, 1 << 22, 0, err, sizeof(err)) != RB_OK)
+		return 1;
+	cls = classify_new();
+	f = feed_new(&conf, store, cls);
+
+	/* Volume: 20 a day for a week, then 300 on day D. */
+	for (d = 7; d >= 1; d--)
+		for (i = 0; i < 20; i++)
+			mail(DAY0 - d * 86400 + 3600 + i * 60, "vol@news.example",
+			    "reader@example.com", "2.0.0", "sent", "250 ok");
+	feed_flush(f);
+	is_str(codes(ZONE_SNDR, "vol@news.example"), "",
+	    "a steady sender is not listed");
+	for (i = 0; i < 300; i++)
+		mail(DAY0 + 3600 + i, "vol@news.example", "reader@example.com",
+		    "2.0.0", "sent", "250 ok");
+	feed_flush(f);
+	is_str(codes(ZONE_SNDR, "vol@news.example"), "4",
+	    "15x its daily average: throttled (127.0.0.4)");
+	for (i = 0; i < 100; i++)
+		mail(DAY0 + 3 * 3600 + i, "vol@news.example",
+		    "reader@example.com", "2.0.0", "sent", "250 ok");
+	feed_flush(f);
+	is_str(codes(ZONE_SNDR, "vol@news.example"), "4,10",
+	    "still sending hours later: held (127.0.0.10)");
+
+	/* Sends to addresses our own list refuses. */
+	for (i = 0; i < 12; i++) {
+		char ts[32];
+
+		stamp(DAY0 + 3600 + i, ts, sizeof(ts));
+		line("%s relay postfix/smtpd[3]: NOQUEUE: reject: RCPT from "
+		    "mail.asso.example[192.0.2.10]: 554 5.7.1 <dead%d@example.com>: "
+		    "Recipient address rejected: listed in rcpt.rebond.test; "
+		    "from=<lists@asso.example> to=<dead%d@example.com> "
+		    "proto=ESMTP helo=<mail.asso.example>", ts, i, i);
+	}
+	feed_flush(f);
+	is_str(codes(ZONE_SNDR, "lists@asso.example"), "5",
+	    "12 sends to listed recipients: 127.0.0.5");
+
+	/* Refused as spam: 5 of 30 (17 %). */
+	for (i = 0; i < 30; i++)
+		mail(DAY0 + 3600 + i, "promo@shop.example", "c@example.com",
+		    i < 5 ? "5.7.1" : "2.0.0", i < 5 ? "bounced" : "sent",
+		    i < 5 ? "host x said: 554 5.7.1 Message rejected: spam "
+		    "detected (in reply to end of DATA command)" : "250 ok");
+	feed_flush(f);
+	is_str(codes(ZONE_SNDR, "promo@shop.example"), "6",
+	    "refusal rate over 10 %%: 127.0.0.6");
+	is_str(codes(ZONE_SDOM, "shop.example"), "6",
+	    "its domain, with no other sender, too");
+	is_str(codes(ZONE_SNDR, "c@example.com"), "",
+	    "the recipient is never listed as a sender");
+	is_str(codes(ZONE_RCPT, "c@example.com"), "",
+	    "nor as a recipient for a refused message");
+
+	/* Below the minimum volume nothing lists, whatever the rate. */
+	for (i = 0; i < 5; i++)
+		mail(DAY0 + 3600 + i, "tiny@shop.example", "x@example.com",
+		    "5.1.1", "bounced", "host x said: 550 5.1.1 no such user");
+	feed_flush(f);
+	is_str(codes(ZONE_SNDR, "tiny@shop.example"), "",
+	    "5 bounces of 5 mails: under sender-min-volume, not listed");
+
+	/* Complaints: 1 in 100 relayed (1 % > 0.5 %), traced by the
+	 * Message-ID the log gave. */
+	for (i = 0; i < 100; i++) {
+		char ts[32];
+
+		stamp(DAY0 + 7200 + i, ts, sizeof(ts));
+		/* The queue id mail() is about to use. */
+		line("%s relay postfix/cleanup[1]: T%08dX: message-id=<n%d@"
+		    "club.example>", ts, qn + 1, i);
+		mail(DAY0 + 7200 + i, i == 1 ? "Club@Club.example" :
+		    "club@club.example", "member@example.net", "2.0.0", "sent",
+		    "250 ok");
+	}
+	feed_flush(f);
+	snprintf(r, sizeof(r), "%s", codes(ZONE_SNDR, "club@club.example"));
+	is_str(r, "", "no complaint yet: not listed");
+	{
+		const char *why = NULL;
+		static const char arf[] =
+		    "From: abuse@fbl.example\nTo: fbl@relay.example\n"
+		    "Subject: complaint\nMIME-Version: 1.0\n"
+		    "Content-Type: multipart/report; report-type=feedback-report;"
+		    " boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nspam\n"
+		    "--b\nContent-Type: message/feedback-report\n\n"
+		    "Feedback-Type: abuse\nUser-Agent: test/1\nVersion: 1\n"
+		    "Original-Rcpt-To: <angry@example.net>\n\n"
+		    "--b\nContent-Type: text/rfc822-headers\n\n"
+		    "Message-ID: <n1@club.example>\nFrom: someone@else.example\n"
+		    "To: angry@example.net\n\n--b--\n";
+
+		is_int(feed_mail(f, arf, sizeof(arf) - 1, &why), 0,
+		    "ARF report read");
+	}
+	is_str(codes(ZONE_RCPT, "angry@example.net"), "5",
+	    "the complainer is listed 127.0.0.5");
+	is_str(codes(ZONE_SNDR, "club@club.example"), "3",
+	    "complaint rate 1 %%: the sender, found by the Message-ID of "
+	    "the relayed mail, is listed 127.0.0.3");
+
+	feed_free(f);
+	classify_free(cls);
+	store_close(store);
+	conf_free(&conf);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		if (system(cmd) != 0)
+			return 1;
+	}
+	return done_testing();
+}
