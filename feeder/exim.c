@@ -51,12 +51,8 @@
 #include "classify.h"
 #include "feed.h"
 #include "logline.h"
+#include "span.h"
 #include "util.h"
-
-struct span {
-	const char	*p;
-	size_t		 len;
-};
 
 enum { TOK_WORD, TOK_FIELD, TOK_ANGLE, TOK_PAREN };
 
@@ -89,39 +85,6 @@ struct dline {
 #define EXIM_NULL_MX	"an MX or SRV record indicated no SMTP service"
 
 static int
-starts(const char *p, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
-}
-
-static const char *
-find(const char *p, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	while ((size_t)(end - p) >= n) {
-		const char *q = memchr(p, lit[0], (size_t)(end - p) - n + 1);
-
-		if (q == NULL)
-			return NULL;
-		if (memcmp(q, lit, n) == 0)
-			return q;
-		p = q + 1;
-	}
-	return NULL;
-}
-
-static int
-span_eq(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s.len == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int
 is_digit(char c)
 {
 	return c >= '0' && c <= '9';
@@ -131,22 +94,6 @@ static int
 is_alnum(char c)
 {
 	return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
-}
-
-static void
-copy_span(char *dst, size_t dlen, struct span s)
-{
-	size_t n = s.len < dlen - 1 ? s.len : dlen - 1;
-
-	memcpy(dst, s.p, n);
-	dst[n] = '\0';
-}
-
-static void
-copy_addr(char *dst, size_t dlen, struct span s)
-{
-	if (s.len == 0 || addr_normalise(s.p, s.len, dst, dlen) < 0)
-		dst[0] = '\0';
 }
 
 /* ": " (or a final ':') at p: the text of the line follows. */

@@ -892,12 +892,11 @@ save_position(struct feed *f)
 	return store_kv_put(f->txn, KV_FEEDER, key, (size_t)n, v, sizeof(v));
 }
 
-static int
-run_batch(struct store_txn *t, void *arg)
+/* Start of a run inside the write transaction t.  store_write() may run
+ * it again after growing the map: nothing from an earlier try is kept. */
+static void
+run_begin(struct feed *f, struct store_txn *t)
 {
-	struct feed *f = arg;
-	size_t off = 0, i;
-
 	f->txn = t;
 	f->rc = 0;
 	f->run_time = 0;
@@ -907,6 +906,15 @@ run_batch(struct store_txn *t, void *arg)
 	if (f->cache_suspect)
 		cache_clear(f, 0);
 	f->cache_suspect = 1;
+}
+
+static int
+run_batch(struct store_txn *t, void *arg)
+{
+	struct feed *f = arg;
+	size_t off = 0, i;
+
+	run_begin(f, t);
 	for (i = 0; i < f->nlines && f->rc == 0; i++) {
 		size_t n = strlen(f->buf + off);
 
@@ -1153,14 +1161,7 @@ run_mail(struct store_txn *t, void *arg)
 	struct mail_report *r = m->r;
 	int i;
 
-	f->txn = t;
-	f->rc = 0;
-	f->run_time = 0;
-	memset(&f->run, 0, sizeof(f->run));
-	count_agg_reset(f->agg);
-	if (f->cache_suspect)
-		cache_clear(f, 0);
-	f->cache_suspect = 1;
+	run_begin(f, t);
 	for (i = 0; i < r->n && f->rc == 0; i++) {
 		struct event ev;
 

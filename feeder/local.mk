@@ -9,7 +9,7 @@ libfeeder_a_SOURCES = \
 	%D%/input.c %D%/input.h \
 	%D%/logline.c %D%/logline.h \
 	%D%/mail.c %D%/mail.h \
-	%D%/postfix.c
+	%D%/postfix.c %D%/span.h
 
 sbin_PROGRAMS += rebond-feeder
 rebond_feeder_SOURCES = %D%/main.c

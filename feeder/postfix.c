@@ -26,45 +26,8 @@
 #include "classify.h"
 #include "feed.h"
 #include "logline.h"
+#include "span.h"
 #include "util.h"
-
-struct span {
-	const char	*p;
-	size_t		 len;
-};
-
-static int
-span_eq(struct span s, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return s.len == n && memcmp(s.p, lit, n) == 0;
-}
-
-static int
-starts(const char *p, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	return (size_t)(end - p) >= n && memcmp(p, lit, n) == 0;
-}
-
-static const char *
-find(const char *p, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-
-	while ((size_t)(end - p) >= n) {
-		const char *q = memchr(p, lit[0], (size_t)(end - p) - n + 1);
-
-		if (q == NULL)
-			return NULL;
-		if (memcmp(q, lit, n) == 0)
-			return q;
-		p = q + 1;
-	}
-	return NULL;
-}
 
 static int
 is_qid_char(char c)
@@ -118,22 +81,6 @@ field(const char *p, const char *end, const char *name, struct span *v)
 		return 0;
 	value(q + n + 3, end, v);
 	return 1;
-}
-
-static void
-copy_addr(char *dst, size_t dlen, struct span s)
-{
-	if (s.len == 0 || addr_normalise(s.p, s.len, dst, dlen) < 0)
-		dst[0] = '\0';
-}
-
-static void
-copy_span(char *dst, size_t dlen, struct span s)
-{
-	size_t n = s.len < dlen - 1 ? s.len : dlen - 1;
-
-	memcpy(dst, s.p, n);
-	dst[n] = '\0';
 }
 
 /* "host[ip]" -> "ip:IP"; anything else is kept as it is. */

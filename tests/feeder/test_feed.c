@@ -20,60 +20,9 @@
 
 static struct conf conf;
 static struct store *store;
+
+#include "feedtest.h"
 static struct classifier *cls;
-
-static void
-feed_file(struct feed *f, const char *path)
-{
-	FILE *fp = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	uint64_t off = 0;
-
-	if (fp == NULL) {
-		perror(path);
-		exit(1);
-	}
-	while ((n = getline(&line, &cap, fp)) != -1) {
-		off += (uint64_t)n;
-		if (n > 0 && line[n - 1] == '\n')
-			n--;
-		feed_line(f, line, (size_t)n, off);
-	}
-	free(line);
-	fclose(fp);
-}
-
-static void
-feed_str(struct feed *f, const char *s)
-{
-	feed_line(f, s, strlen(s), 0);
-}
-
-/* Codes of a listing, "" if none: "2,4". */
-static const char *
-codes(int zone, const char *key)
-{
-	static char buf[64];
-	struct zkey k;
-	struct listing l;
-	struct store_txn *t;
-	size_t o = 0;
-	int i;
-
-	buf[0] = '\0';
-	if (zkey_from_text(zone, key, &k) != RB_OK)
-		return "bad key";
-	t = store_read(store);
-	if (store_listing_get(t, &k, &l) == RB_OK && listing_active(&l,
-	    rb_now()) > 0)
-		for (i = 0; i < l.n; i++)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u",
-			    i ? "," : "", l.r[i].reason);
-	store_read_end(store);
-	return buf;
-}
 
 static uint32_t
 counter(int kind, const char *key, int cls_)

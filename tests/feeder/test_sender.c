@@ -20,6 +20,8 @@
 #define DAY0	1700611200LL
 
 static struct store *store;
+
+#include "feedtest.h"
 static struct feed *f;
 static int qn;
 
@@ -61,29 +63,6 @@ mail(long long t, const char *sender, const char *rcpt, const char *dsn,
 	    "[198.51.100.7]:25, delay=1, delays=0/0/0/1, dsn=%s, status=%s "
 	    "(%s)", ts, qn, rcpt, dsn, status, reply);
 	line("%s relay postfix/qmgr[1]: T%08dX: removed", ts, qn);
-}
-
-static const char *
-codes(int zone, const char *key)
-{
-	static char buf[64];
-	struct zkey k;
-	struct listing l;
-	struct store_txn *t;
-	size_t o = 0;
-	int i;
-
-	buf[0] = '\0';
-	if (zkey_from_text(zone, key, &k) != RB_OK)
-		return "bad key";
-	t = store_read(store);
-	if (store_listing_get(t, &k, &l) == RB_OK &&
-	    listing_active(&l, rb_now()) > 0)
-		for (i = 0; i < l.n; i++)
-			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%u",
-			    i ? "," : "", l.r[i].reason);
-	store_read_end(store);
-	return buf;
 }
 
 int
