@@ -18,12 +18,15 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: rebond-dnsd [-fnv] [-c FILE] [-d DIR] [-l ADDR:PORT]...\n"
+	    "usage: rebond-dnsd [-fnv] [-c FILE] [-d DIR] [-l ADDR:PORT]... "
+	    "[-p ADDR:PORT]...\n"
 	    "  -c FILE  configuration file (default: embedded defaults, or "
 	    CONF_DEFAULT_PATH " if present)\n"
 	    "  -d DIR   state directory (overrides the configuration)\n"
 	    "  -l ADDR:PORT  serve DNS on this address, UDP and TCP; repeat "
 	    "for several\n"
+	    "  -p ADDR:PORT  serve the Postfix policy protocol on this "
+	    "address (TCP); repeat for several\n"
 	    "  -f       stay in the foreground and log to stderr\n"
 	    "  -n       check the configuration and exit\n"
 	    "  -v       debug logging\n"
@@ -40,14 +43,15 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct conf conf;
-	struct strlist listen = { NULL, 0 };
+	struct strlist listen = { NULL, 0 }, plisten = { NULL, 0 };
+	const struct strlist *dl, *pl;
 	struct server *srv;
 	struct store *store;
 	const char *cpath = NULL, *dir = NULL;
 	char err[512], abs[PATH_MAX];
 	int ch, foreground = 0, check = 0, verbose = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:d:fhl:nv", longopts,
+	while ((ch = getopt_long(argc, argv, "c:d:fhl:np:v", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c': cpath = optarg; break;
@@ -59,6 +63,11 @@ main(int argc, char *argv[])
 			listen.v[listen.n++] = optarg;
 			break;
 		case 'n': check = 1; break;
+		case 'p':
+			plisten.v = xrealloc(plisten.v, sizeof(char *) *
+			    (size_t)(plisten.n + 1));
+			plisten.v[plisten.n++] = optarg;
+			break;
 		case 'v': verbose = 1; break;
 		case 'V':
 			printf("rebond-dnsd %s\n", PACKAGE_VERSION);
@@ -71,21 +80,24 @@ main(int argc, char *argv[])
 		usage(1);
 	log_init("rebond-dnsd", 1, verbose ? LOG_LVL_DEBUG : LOG_LVL_INFO);
 	conf_setup(&conf, cpath, dir);
+	/* -l and -p replace the file's lists. */
+	dl = listen.n ? &listen : &conf.listen;
+	pl = plisten.n ? &plisten : &conf.policy_listen;
 	if (check) {
 		/* Also what only the server checks: ACL, addresses. */
-		if (server_check(&conf, listen.n ? &listen : &conf.listen, err,
-		    sizeof(err)) != RB_OK)
+		if (server_check(&conf, dl, pl, err, sizeof(err)) != RB_OK)
 			fatalx("%s", err);
 		printf("%s: configuration OK\n", cpath ? cpath : "defaults");
 		conf_free(&conf);
 		free(listen.v);
+		free(plisten.v);
 		return 0;
 	}
 	if (mkdir_p(conf.state_dir) != RB_OK)
 		fatal("%s", conf.state_dir);
 	if (realpath(conf.state_dir, abs) == NULL)
 		fatal("%s", conf.state_dir);
-	srv = server_new(&conf, listen.n ? &listen : &conf.listen);
+	srv = server_new(&conf, dl, pl);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");
@@ -103,5 +115,6 @@ main(int argc, char *argv[])
 	store_close(store);
 	conf_free(&conf);
 	free(listen.v);
+	free(plisten.v);
 	return rc == RB_OK ? 0 : 1;
 }

@@ -20,6 +20,7 @@
 #include "answer.h"
 #include "log.h"
 #include "net.h"
+#include "policy.h"
 #include "server.h"
 #include "util.h"
 
@@ -27,6 +28,7 @@
 #define UDP_BUF		4096
 #define UDP_ROUNDS	4	/* batches per callback before yielding */
 #define TCP_OUT_MAX	(256 * 1024)
+#define POL_OUT_MAX	(64 * 1024)	/* answers a client has not read */
 
 struct udp_sock {
 	int		 fd;
@@ -41,6 +43,17 @@ struct tcp_conn {
 	struct sockaddr_storage	 peer;
 	int			 allowed;
 	int			 closing;	/* flush, then close */
+};
+
+/* A Postfix policy client: keep-alive, requests one after another. */
+struct pol_conn {
+	TAILQ_ENTRY(pol_conn)	 entry;		/* idle longest first */
+	struct bufferevent	*bev;
+	struct server		*srv;
+	char			 peer[64];
+	int			 allowed;
+	int			 closing;	/* flush, then close */
+	struct policy_reader	 rd;
 };
 
 struct server {
@@ -59,6 +72,14 @@ struct server {
 	int			 tcp_max;
 	struct timeval		 tcp_timeout;
 	struct event		*sigterm, *sigint, *sigusr1;
+	/* The Postfix policy service. */
+	struct policy		 policy;
+	struct evconnlistener	**pol;
+	int			 npol;
+	int			 pol_clients;
+	TAILQ_HEAD(, pol_conn)	 pconns;
+	struct timeval		 pol_timeout;
+	char			 pol_out[POLICY_ANSWER_MAX];
 	/* UDP batch buffers, reused: no allocation on the hot path. */
 	uint8_t			 in[UDP_BATCH][UDP_BUF];
 	uint8_t			 out[UDP_BATCH][UDP_BUF];
@@ -291,6 +312,154 @@ tcp_accept_error(struct evconnlistener *l, void *arg)
 	log_warn("tcp accept");
 }
 
+/* ---- the Postfix policy service (the logic is in policy.c) ---- */
+
+static void
+pol_close(struct pol_conn *c)
+{
+	c->srv->pol_clients--;
+	TAILQ_REMOVE(&c->srv->pconns, c, entry);
+	bufferevent_free(c->bev);
+	free(c);
+}
+
+/* Stop reading; close once the answers already queued are sent. */
+static void
+pol_finish(struct pol_conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0) {
+		pol_close(c);
+		return;
+	}
+	c->closing = 1;
+	bufferevent_disable(c->bev, EV_READ);
+	bufferevent_setwatermark(c->bev, EV_WRITE, 0, 0);
+}
+
+static void
+pol_read(struct bufferevent *bev, void *arg)
+{
+	struct pol_conn *c = arg;
+	struct server *s = c->srv;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct evbuffer *out = bufferevent_get_output(bev);
+	int64_t now = rb_now();
+
+	/* The most recently active last: the first is evicted first. */
+	TAILQ_REMOVE(&s->pconns, c, entry);
+	TAILQ_INSERT_TAIL(&s->pconns, c, entry);
+	while (evbuffer_get_length(out) < POL_OUT_MAX) {
+		struct evbuffer_iovec v;
+		size_t used = 0, len;
+		int rc;
+
+		if (evbuffer_peek(in, -1, NULL, &v, 1) < 1 || v.iov_len == 0)
+			return;
+		rc = policy_read(&c->rd, v.iov_base, v.iov_len, &used);
+		evbuffer_drain(in, used);
+		if (rc == PR_CLOSE) {
+			policy_warn(&s->policy, now, "%s: %d bytes without a "
+			    "blank line: not a Postfix, closing", c->peer,
+			    POLICY_JUNK_MAX);
+			pol_finish(c);
+			return;
+		}
+		if (rc != PR_REQUEST)
+			continue;
+		/* One short read transaction per request, in there. */
+		len = policy_handle(&s->policy, s->store, &c->rd, c->allowed,
+		    now, s->pol_out, sizeof(s->pol_out));
+		evbuffer_add(out, s->pol_out, len);
+	}
+	/* Client does not read its answers: stop reading until it does. */
+	bufferevent_disable(bev, EV_READ);
+}
+
+static void
+pol_write(struct bufferevent *bev, void *arg)
+{
+	struct pol_conn *c = arg;
+
+	if (c->closing) {
+		if (evbuffer_get_length(bufferevent_get_output(bev)) == 0)
+			pol_close(c);
+		return;
+	}
+	bufferevent_enable(bev, EV_READ);
+	if (evbuffer_get_length(bufferevent_get_input(bev)) > 0)
+		pol_read(bev, arg);
+}
+
+static void
+pol_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct pol_conn *c = arg;
+
+	/* A client that shut its side down still gets its answers. */
+	if ((what & BEV_EVENT_EOF) && !(what & BEV_EVENT_ERROR) &&
+	    evbuffer_get_length(bufferevent_get_output(bev)) > 0) {
+		pol_finish(c);
+		return;
+	}
+	pol_close(c);
+}
+
+static void
+pol_accept(struct evconnlistener *l, evutil_socket_t fd,
+    struct sockaddr *sa, int salen, void *arg)
+{
+	struct server *s = arg;
+	struct pol_conn *c, *old;
+	int n = 0;
+
+	(void)l;
+	(void)salen;
+	if (s->pol_clients >= s->tcp_max) {
+		/* Postfix reconnects when a kept-alive connection was
+		 * closed: make room by closing the one idle longest, among
+		 * the first few that are between requests. */
+		TAILQ_FOREACH(old, &s->pconns, entry) {
+			if (!old->closing && !policy_reader_busy(&old->rd) &&
+			    evbuffer_get_length(bufferevent_get_output(
+			    old->bev)) == 0)
+				break;
+			if (++n == 8) {
+				old = NULL;
+				break;
+			}
+		}
+		if (old == NULL) {
+			policy_warn(&s->policy, rb_now(), "%d connections, "
+			    "all busy: closing a new one", s->pol_clients);
+			close(fd);
+			return;
+		}
+		log_debug("policy: %d connections: closing %s, idle longest",
+		    s->pol_clients, old->peer);
+		pol_close(old);
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->srv = s;
+	net_format_addr(sa, c->peer, sizeof(c->peer));
+	c->allowed = cidr_match(s->acl, s->nacl, sa);
+	policy_reader_init(&c->rd);
+	c->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (c->bev == NULL) {
+		close(fd);
+		free(c);
+		return;
+	}
+	if (!c->allowed)
+		policy_warn(&s->policy, rb_now(), "%s is outside the acl: "
+		    "DUNNO to all its requests", c->peer);
+	s->pol_clients++;
+	TAILQ_INSERT_TAIL(&s->pconns, c, entry);
+	bufferevent_setcb(c->bev, pol_read, pol_write, pol_event, c);
+	bufferevent_setwatermark(c->bev, EV_WRITE, POL_OUT_MAX / 2, 0);
+	bufferevent_set_timeouts(c->bev, &s->pol_timeout, &s->pol_timeout);
+	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -310,6 +479,25 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		    (unsigned long long)s->stats.rcode[RC_FORMERR],
 		    (unsigned long long)s->stats.rcode[RC_SERVFAIL],
 		    s->tcp_clients);
+		if (s->npol > 0) {
+			const struct policy_stats *p = &s->policy.stats;
+
+			log_info("policy requests %llu dunno %llu warn %llu "
+			    "hold %llu defer %llu reject %llu throttled %llu "
+			    "malformed %llu oversize %llu refused %llu "
+			    "errors %llu clients %d",
+			    (unsigned long long)p->requests,
+			    (unsigned long long)p->action[PA_DUNNO],
+			    (unsigned long long)p->action[PA_WARN],
+			    (unsigned long long)p->action[PA_HOLD],
+			    (unsigned long long)p->action[PA_DEFER],
+			    (unsigned long long)p->action[PA_REJECT],
+			    (unsigned long long)p->throttled,
+			    (unsigned long long)p->malformed,
+			    (unsigned long long)p->oversize,
+			    (unsigned long long)p->refused,
+			    (unsigned long long)p->errors, s->pol_clients);
+		}
 		return;
 	}
 	log_info("signal %d: stopping", (int)sig);
@@ -317,10 +505,11 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 }
 
 int
-server_check(const struct conf *c, const struct strlist *listen, char *err,
-    size_t errlen)
+server_check(const struct conf *c, const struct strlist *listen,
+    const struct strlist *plisten, char *err, size_t errlen)
 {
 	struct answer_zones z;
+	struct policy pol;
 	struct sockaddr_storage ss;
 	struct cidr cidr;
 	socklen_t len;
@@ -338,31 +527,49 @@ server_check(const struct conf *c, const struct strlist *listen, char *err,
 			    "prefix", file, sep, c->acl.v[i]);
 			return RB_EINVAL;
 		}
-	/* -l replaces the file's listen list: name the file only for it. */
-	if (listen != &c->listen)
-		file = sep = "";
-	if (listen->n == 0) {
-		snprintf(err, errlen, "%s%snothing to listen on", file, sep);
+	if (policy_init(&pol, c, why, sizeof(why)) != RB_OK) {
+		snprintf(err, errlen, "%s%s%s", file, sep, why);
 		return RB_EINVAL;
 	}
+	policy_free(&pol);
+	if (listen->n == 0 && plisten->n == 0) {
+		snprintf(err, errlen, "%s%snothing to listen on",
+		    listen == &c->listen ? file : "",
+		    listen == &c->listen ? sep : "");
+		return RB_EINVAL;
+	}
+	/* -l and -p replace the file's lists: name the file only for
+	 * those. */
 	for (i = 0; i < listen->n; i++)
 		if (net_parse_addr(listen->v[i], 53, &ss, &len) != RB_OK) {
 			snprintf(err, errlen, "%s%slisten: '%s' is not "
-			    "ADDR:PORT or [ADDR]:PORT", file, sep,
-			    listen->v[i]);
+			    "ADDR:PORT or [ADDR]:PORT",
+			    listen == &c->listen ? file : "",
+			    listen == &c->listen ? sep : "", listen->v[i]);
+			return RB_EINVAL;
+		}
+	for (i = 0; i < plisten->n; i++)
+		if (net_parse_addr(plisten->v[i], POLICY_DEFAULT_PORT, &ss,
+		    &len) != RB_OK) {
+			snprintf(err, errlen, "%s%spolicy-listen: '%s' is not "
+			    "ADDR:PORT or [ADDR]:PORT",
+			    plisten == &c->policy_listen ? file : "",
+			    plisten == &c->policy_listen ? sep : "",
+			    plisten->v[i]);
 			return RB_EINVAL;
 		}
 	return RB_OK;
 }
 
 struct server *
-server_new(const struct conf *c, const struct strlist *listen)
+server_new(const struct conf *c, const struct strlist *listen,
+    const struct strlist *plisten)
 {
 	struct server *s;
 	char err[512];
 	int i;
 
-	if (server_check(c, listen, err, sizeof(err)) != RB_OK)
+	if (server_check(c, listen, plisten, err, sizeof(err)) != RB_OK)
 		fatalx("%s", err);
 	s = xcalloc(1, sizeof(*s));
 	if (answer_zones_init(&s->zones, c, err, sizeof(err)) != RB_OK)
@@ -376,12 +583,15 @@ server_new(const struct conf *c, const struct strlist *listen)
 	s->tcp_max = (int)c->tcp_clients;
 	TAILQ_INIT(&s->conns);
 	s->tcp_timeout.tv_sec = c->tcp_timeout;
+	TAILQ_INIT(&s->pconns);
+	s->pol_timeout.tv_sec = c->policy_timeout;
+	if (policy_init(&s->policy, c, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
 	if ((s->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
-	if (listen->n == 0)
-		fatalx("nothing to listen on");
-	s->udp = xcalloc((size_t)listen->n, sizeof(*s->udp));
-	s->tcp = xcalloc((size_t)listen->n, sizeof(*s->tcp));
+	s->udp = xcalloc((size_t)listen->n + 1, sizeof(*s->udp));
+	s->tcp = xcalloc((size_t)listen->n + 1, sizeof(*s->tcp));
+	s->pol = xcalloc((size_t)plisten->n + 1, sizeof(*s->pol));
 	for (i = 0; i < listen->n; i++) {
 		struct sockaddr_storage ss;
 		socklen_t len;
@@ -407,6 +617,25 @@ server_new(const struct conf *c, const struct strlist *listen)
 		evconnlistener_set_error_cb(s->tcp[i], tcp_accept_error);
 		s->ntcp++;
 		log_info("listening on %s (udp, tcp)", listen->v[i]);
+	}
+	for (i = 0; i < plisten->n; i++) {
+		struct sockaddr_storage ss;
+		socklen_t len;
+		int fd;
+
+		if (net_parse_addr(plisten->v[i], POLICY_DEFAULT_PORT, &ss,
+		    &len) != RB_OK)
+			fatalx("policy-listen: '%s' is not ADDR:PORT or "
+			    "[ADDR]:PORT", plisten->v[i]);
+		if ((fd = bind_socket(&ss, len, SOCK_STREAM)) == -1)
+			fatal("policy %s", plisten->v[i]);
+		s->pol[i] = evconnlistener_new(s->base, pol_accept, s,
+		    LEV_OPT_CLOSE_ON_FREE, 128, fd);
+		if (s->pol[i] == NULL)
+			fatal("policy listen %s", plisten->v[i]);
+		evconnlistener_set_error_cb(s->pol[i], tcp_accept_error);
+		s->npol++;
+		log_info("Postfix policy service on %s", plisten->v[i]);
 	}
 	return s;
 }
@@ -434,6 +663,11 @@ server_free(struct server *s)
 		return;
 	while (!TAILQ_EMPTY(&s->conns))
 		tcp_close(TAILQ_FIRST(&s->conns));
+	while (!TAILQ_EMPTY(&s->pconns))
+		pol_close(TAILQ_FIRST(&s->pconns));
+	for (i = 0; i < s->npol; i++)
+		evconnlistener_free(s->pol[i]);
+	policy_free(&s->policy);
 	for (i = 0; i < s->nudp; i++) {
 		event_free(s->udp[i].ev);
 		close(s->udp[i].fd);
@@ -448,6 +682,7 @@ server_free(struct server *s)
 	event_base_free(s->base);
 	free(s->udp);
 	free(s->tcp);
+	free(s->pol);
 	free(s->acl);
 	free(s);
 }

@@ -70,6 +70,43 @@ static const struct conf_opt opts[] = {
 	{ "dnsd", "edns-size", T_INT, O(edns_size), "1232", 512, 4096,
 	  "largest UDP answer offered to EDNS clients" },
 
+	/* The Postfix policy service (-p, policy-listen); see dnsd/policy.h.
+	 * Actions: dunno, warn, hold, defer (DEFER_IF_PERMIT), reject,
+	 * throttle.  rcpt tables apply to rcpt and rdom, sender tables to
+	 * sndr and sdom; a code not named keeps its default. */
+	{ "policy-service", "bulk-senders", T_LIST, O(bulk_senders), "", 0, 0,
+	  "bulk senders: SASL user names, sender addresses or sender domains "
+	  "(anyone else with a SASL login is a mailbox user)" },
+	{ "policy-service", "unauthenticated", T_STR, O(unauthenticated),
+	  "bulk", 0, 0, "class of mail without SASL login and not in "
+	  "bulk-senders (mynetworks): bulk or mailbox" },
+	{ "policy-service", "rcpt-actions", T_LIST, O(rcpt_actions),
+	  "2=reject 3=dunno 4=dunno 5=reject 10=reject", 0, 0,
+	  "CODE=ACTION for mail of mailbox users to a listed recipient "
+	  "(rcpt, rdom); actions: dunno warn hold defer reject throttle" },
+	{ "policy-service", "bulk-rcpt-actions", T_LIST, O(bulk_rcpt_actions),
+	  "2=reject 3=defer 4=defer 5=reject 10=reject", 0, 0,
+	  "CODE=ACTION for mail of bulk senders to a listed recipient" },
+	{ "policy-service", "sender-actions", T_LIST, O(sender_actions),
+	  "2=hold 3=hold 4=throttle 5=hold 6=hold 10=hold", 0, 0,
+	  "CODE=ACTION for a listed mailbox user (sndr, sdom): hold lets "
+	  "an operator look before a person's mail is refused" },
+	{ "policy-service", "bulk-sender-actions", T_LIST,
+	  O(bulk_sender_actions),
+	  "2=reject 3=reject 4=throttle 5=reject 6=reject 10=hold", 0, 0,
+	  "CODE=ACTION for a listed bulk sender" },
+	{ "policy-service", "throttle-rate", T_INT, O(throttle_rate), "20", 1,
+	  1000000, "requests a minute (one per recipient) a throttled "
+	  "sender may send before DEFER_IF_PERMIT" },
+	{ "policy-service", "reject-message", T_STR, O(reject_message),
+	  "listed by rebond (%z %c: %r); if this is wrong, ask your "
+	  "postmaster to delist it", 0, 0,
+	  "text of reject, defer, hold and warn answers; %z zone, %c code, "
+	  "%r reason, %% a percent sign" },
+	{ "policy-service", "timeout", T_DURATION, O(policy_timeout), "6m", 1,
+	  DAY, "idle time after which a policy connection is closed (Postfix "
+	  "closes its own after 300s)" },
+
 	{ "policy", "hard-expiry", T_DURATION, O(hard_expiry), "90d", 3600,
 	  NOMAX, "lifetime of a hard-bounce listing, refreshed by new bounces" },
 	{ "policy", "soft-repeat-expiry", T_DURATION, O(soft_repeat_expiry),

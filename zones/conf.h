@@ -53,6 +53,17 @@ struct conf {
 	int64_t		 tcp_clients;
 	int64_t		 edns_size;
 
+	/* [policy-service]: the Postfix policy service of rebond-dnsd */
+	struct strlist	 bulk_senders;
+	char		*unauthenticated;	/* bulk or mailbox */
+	struct strlist	 rcpt_actions;		/* CODE=ACTION, mailbox users */
+	struct strlist	 bulk_rcpt_actions;
+	struct strlist	 sender_actions;
+	struct strlist	 bulk_sender_actions;
+	int64_t		 throttle_rate;		/* requests a minute */
+	char		*reject_message;
+	int64_t		 policy_timeout;
+
 	/* [policy] */
 	int64_t		 hard_expiry;
 	int64_t		 soft_repeat_expiry;
