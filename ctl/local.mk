@@ -5,4 +5,4 @@ libctl_a_SOURCES = \
 
 bin_PROGRAMS += rebondctl
 rebondctl_SOURCES = %D%/main.c
-rebondctl_LDADD = libctl.a libdnsd.a libfeeder.a $(ZONES_LIBS)
+rebondctl_LDADD = libctl.a libdnsd.a libfeeder.a libsync.a $(ZONES_LIBS)

@@ -12,6 +12,8 @@
 #include "../feeder/classify.h"
 #include "../feeder/count.h"
 #include "../feeder/event.h"
+#include "../sync/key.h"
+#include "../sync/peer.h"
 #include "conf.h"
 #include "dnset.h"
 #include "log.h"
@@ -24,6 +26,7 @@ static struct store *store;
 /* Options of the subcommands. */
 static const char *opt_reason, *opt_scope = "local", *opt_status;
 static const char *opt_by;
+static const char *opt_key, *opt_url, *opt_trust, *opt_share;
 static int64_t opt_days = -1;
 static int opt_json;
 
@@ -48,6 +51,18 @@ usage(int status)
 	    "  stats [--by sender|sender-domain|recipient-domain|client] "
 	    "[--days N] [--json]\n"
 	    "  config                print the effective configuration\n"
+	    "  keygen                create this node's key ([sync] key-file "
+	    "or\n"
+	    "                        STATE/node.key), print its id; never "
+	    "overwrites a key\n"
+	    "  id                    print this node's id (its public key)\n"
+	    "  peer add NAME --key ID --url URL [--trust full|partial|observe] "
+	    "[--share yes|no]\n"
+	    "                        add a peer or change one (defaults: "
+	    "observe, no)\n"
+	    "  peer list             the peers, one a line\n"
+	    "  peer del NAME         forget a peer (its records stay, "
+	    "trust observe)\n"
 	    "ZONE: rcpt, rdom, sdom or sndr.  KEY: an address (hashed for rcpt "
 	    "and sndr),\n"
 	    "40 hex digits of a SHA-1 hash, or a domain.\n"
@@ -769,6 +784,184 @@ cmd_stats(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
+static int
+do_self_key(struct store_txn *t, void *arg)
+{
+	int changed, rc;
+
+	if ((rc = self_key_set(t, arg, &changed)) == RB_OK && changed)
+		log_warnx("the store knew another node key: peers must be "
+		    "told the new id");
+	return rc;
+}
+
+static int
+cmd_keygen(int argc, char **argv)
+{
+	uint8_t pk[KEY_PK_LEN];
+	char err[1024], id[KEY_B64_LEN + 1], *path;
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(1);
+	path = key_path(&conf);
+	if (conf.key_file[0] == '\0' && mkdir_p(conf.state_dir) != RB_OK)
+		fatal("%s", conf.state_dir);
+	if ((rc = key_generate(path, pk, err, sizeof(err))) != RB_OK)
+		fatalx("%s%s", err, rc == RB_EEXIST ?
+		    " ('rebondctl id' prints the node id)" : "");
+	open_store();
+	if ((rc = store_write(store, do_self_key, pk)) != RB_OK)
+		fatalx("keygen: the key is in %s but the store did not take "
+		    "its id: %s", path, rb_strerror(rc));
+	key_pubkey_b64(pk, id, sizeof(id));
+	printf("%s\n", id);
+	fprintf(stderr, "rebondctl: node key written to %s; give the id "
+	    "above to the peers\n", path);
+	free(path);
+	return 0;
+}
+
+static int
+cmd_id(int argc, char **argv)
+{
+	static const uint8_t zero[KEY_PK_LEN];
+	struct store_txn *t;
+	struct origin self;
+	char id[KEY_B64_LEN + 1];
+	int rc;
+
+	(void)argv;
+	if (argc != 0)
+		usage(1);
+	open_store();
+	if ((t = store_read(store)) == NULL)
+		fatalx("cannot read the store");
+	rc = store_origin_get(t, 0, &self);
+	store_read_end(store);
+	if (rc != RB_OK)
+		fatalx("id: %s", rb_strerror(rc));
+	if (memcmp(self.key, zero, sizeof(zero)) == 0) {
+		fprintf(stderr, "rebondctl: this node has no key yet: run "
+		    "'rebondctl keygen' (or start rebond-sync)\n");
+		return 1;
+	}
+	key_pubkey_b64(self.key, id, sizeof(id));
+	printf("%s\n", id);
+	return 0;
+}
+
+struct peer_args {
+	const char	*name;
+	uint8_t		 key[KEY_PK_LEN];
+	int		 trust, share;
+	const char	*why;
+};
+
+static int
+do_peer_add(struct store_txn *t, void *arg)
+{
+	struct peer_args *a = arg;
+
+	return peer_add(t, a->name, a->key, opt_url, a->trust, a->share,
+	    &a->why);
+}
+
+static int
+do_peer_del(struct store_txn *t, void *arg)
+{
+	return peer_del(t, arg);
+}
+
+static int
+print_peer(const struct peer *p, void *arg)
+{
+	char id[KEY_B64_LEN + 1];
+
+	(void)arg;
+	key_pubkey_b64(p->origin.key, id, sizeof(id));
+	printf("%s trust=%s share=%s url=%s id=%s seq=%llu%s\n",
+	    p->origin.name, trust_name(p->origin.trust),
+	    p->flags & PEER_SHARE ? "yes" : "no", p->url, id,
+	    (unsigned long long)p->origin.last_seq,
+	    p->origin.flags & ORIGIN_QUARANTINED ? " QUARANTINED" : "");
+	return ferror(stdout) ? RB_ESYS : 0;
+}
+
+static int
+cmd_peer(int argc, char **argv)
+{
+	struct peer_args a;
+	struct store_txn *t;
+	int rc;
+
+	if (argc < 1)
+		usage(1);
+	memset(&a, 0, sizeof(a));
+	if (strcmp(argv[0], "add") == 0) {
+		if (argc != 2)
+			usage(1);
+		a.name = argv[1];
+		if (!peer_name_valid(a.name))
+			fatalx("peer add %s: a name is 1 to 63 of a-z 0-9 _ . - "
+			    "(and not 'self')", a.name);
+		if (opt_key == NULL || opt_url == NULL)
+			fatalx("peer add %s: --key ID and --url URL are "
+			    "required", a.name);
+		if (key_pubkey_parse(opt_key, a.key) != RB_OK)
+			fatalx("--key %s: expected a node id, the 44-character "
+			    "base64 of a 32-byte public key ('rebondctl id' "
+			    "on the peer)", opt_key);
+		if (!peer_url_valid(opt_url))
+			fatalx("--url %s: expected http://HOST[:PORT][/PATH] "
+			    "or https://...", opt_url);
+		a.trust = TRUST_OBSERVE;
+		if (opt_trust && (a.trust = trust_parse(opt_trust)) < 0)
+			fatalx("--trust %s: expected full, partial or observe",
+			    opt_trust);
+		if (opt_share && strcmp(opt_share, "yes") == 0)
+			a.share = 1;
+		else if (opt_share && strcmp(opt_share, "no") != 0)
+			fatalx("--share %s: expected yes or no", opt_share);
+		open_store();
+		if ((rc = store_write(store, do_peer_add, &a)) != RB_OK)
+			fatalx("peer add %s: %s", a.name, a.why ? a.why :
+			    rb_strerror(rc));
+		return 0;
+	}
+	if (strcmp(argv[0], "del") == 0) {
+		if (argc != 2)
+			usage(1);
+		open_store();
+		rc = store_write(store, do_peer_del, argv[1]);
+		if (rc == RB_ENOENT) {
+			fprintf(stderr, "rebondctl: peer del: no peer named "
+			    "'%s'\n", argv[1]);
+			return 1;
+		}
+		if (rc != RB_OK)
+			fatalx("peer del %s: %s", argv[1], rb_strerror(rc));
+		return 0;
+	}
+	if (strcmp(argv[0], "list") == 0) {
+		if (argc != 1)
+			usage(1);
+		open_store();
+		if ((t = store_read(store)) == NULL)
+			fatalx("cannot read the store");
+		rc = peer_foreach(t, print_peer, NULL);
+		store_read_end(store);
+		if (rc < 0)
+			fatalx("peer list: %s", rb_strerror(rc));
+		return fflush(stdout) == 0 ? 0 : 1;
+	}
+	fprintf(stderr, "rebondctl: unknown peer command '%s' (add, list, "
+	    "del)\n", argv[0]);
+	usage(1);
+	return 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -781,6 +974,10 @@ main(int argc, char *argv[])
 		{ "status", required_argument, NULL, 'S' },
 		{ "by", required_argument, NULL, 'B' },
 		{ "json", no_argument, NULL, 'J' },
+		{ "key", required_argument, NULL, 'K' },
+		{ "url", required_argument, NULL, 'U' },
+		{ "trust", required_argument, NULL, 'T' },
+		{ "share", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cpath = NULL, *dir = NULL, *cmd;
@@ -796,6 +993,10 @@ main(int argc, char *argv[])
 		case 'S': opt_status = optarg; break;
 		case 'B': opt_by = optarg; break;
 		case 'J': opt_json = 1; break;
+		case 'K': opt_key = optarg; break;
+		case 'U': opt_url = optarg; break;
+		case 'T': opt_trust = optarg; break;
+		case 'H': opt_share = optarg; break;
 		case 'D':
 			if (parse_int(optarg, 0, 36500, &opt_days) != RB_OK)
 				fatalx("--days %s: expected 0 to 36500",
@@ -832,6 +1033,12 @@ main(int argc, char *argv[])
 		rc = cmd_classify(argc, argv);
 	else if (strcmp(cmd, "stats") == 0)
 		rc = cmd_stats(argc, argv);
+	else if (strcmp(cmd, "keygen") == 0)
+		rc = cmd_keygen(argc, argv);
+	else if (strcmp(cmd, "id") == 0)
+		rc = cmd_id(argc, argv);
+	else if (strcmp(cmd, "peer") == 0)
+		rc = cmd_peer(argc, argv);
 	else if (strcmp(cmd, "config") == 0) {
 		conf_dump(&conf, stdout);
 		rc = 0;

@@ -22,7 +22,7 @@ enum { DB_META, DB_ORIGINS, DB_OKEYS, DB_RECORDS, DB_EVIDENCE, DB_LISTING,
 static const char *const db_names[DB_COUNT] = {
 	"meta", "origins", "okeys", "records", "evidence", "listing",
 	/* enum store_kv */
-	"counters", "rstate", "corr", "msgid", "feeder", "evlog"
+	"counters", "rstate", "corr", "msgid", "feeder", "evlog", "sync"
 };
 
 struct store {
@@ -128,10 +128,139 @@ store_origin_get(struct store_txn *t, uint32_t id, struct origin *o)
 	MDB_val k = { 4, kbuf }, v;
 	int rc;
 
+	/* In a write, this node's origin may be ahead of the database
+	 * (store_record_add numbers records in t->self until commit). */
+	if (id == 0 && t->self_loaded) {
+		*o = t->self;
+		return RB_OK;
+	}
 	be_put(kbuf, id, 4);
 	if ((rc = mdb_get(t->txn, t->s->dbi[DB_ORIGINS], &k, &v)) != 0)
 		return mdb_err(rc);
 	return origin_decode(&v, id, o);
+}
+
+static int
+key_is_zero(const uint8_t key[32])
+{
+	uint8_t acc = 0;
+	int i;
+
+	for (i = 0; i < 32; i++)
+		acc |= key[i];
+	return acc == 0;
+}
+
+int
+store_origin_find_key(struct store_txn *t, const uint8_t pk[32],
+    struct origin *o)
+{
+	MDB_val k = { 32, (void *)(uintptr_t)pk }, v;
+	int rc;
+
+	if (key_is_zero(pk))
+		return RB_ENOENT;
+	if ((rc = mdb_get(t->txn, t->s->dbi[DB_OKEYS], &k, &v)) != 0)
+		return mdb_err(rc);
+	if (v.mv_size != 4)
+		return RB_ECORRUPT;
+	rc = store_origin_get(t, (uint32_t)be_get(v.mv_data, 4), o);
+	return rc == RB_ENOENT ? RB_ECORRUPT : rc;
+}
+
+int
+store_origin_put(struct store_txn *t, const struct origin *o)
+{
+	struct origin old, other;
+	uint8_t idbuf[4];
+	MDB_val k, v = { 4, idbuf };
+	int rc;
+
+	if (!t->write)
+		return RB_EINVAL;
+	if (!key_is_zero(o->key)) {
+		rc = store_origin_find_key(t, o->key, &other);
+		if (rc == RB_OK && other.id != o->id)
+			return RB_EEXIST;
+		if (rc != RB_OK && rc != RB_ENOENT)
+			return rc;
+	}
+	rc = store_origin_get(t, o->id, &old);
+	if (rc != RB_OK && rc != RB_ENOENT)
+		return rc;
+	if (rc == RB_OK && !key_is_zero(old.key) &&
+	    memcmp(old.key, o->key, 32) != 0) {
+		k.mv_size = 32;
+		k.mv_data = old.key;
+		rc = mdb_del(t->txn, t->s->dbi[DB_OKEYS], &k, NULL);
+		if (rc != 0 && rc != MDB_NOTFOUND)
+			return mdb_err(rc);
+	}
+	if (!key_is_zero(o->key)) {
+		be_put(idbuf, o->id, 4);
+		k.mv_size = 32;
+		k.mv_data = (void *)(uintptr_t)o->key;
+		if ((rc = mdb_put(t->txn, t->s->dbi[DB_OKEYS], &k, &v, 0)) != 0)
+			return mdb_err(rc);
+	}
+	if (o->id == 0 && t->self_loaded)
+		t->self = *o;
+	return origin_put(t, o);
+}
+
+int
+store_origin_add(struct store_txn *t, struct origin *o)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	int rc;
+
+	if (!t->write)
+		return RB_EINVAL;
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORIGINS], &c)) != 0)
+		return mdb_err(rc);
+	rc = mdb_cursor_get(c, &k, &v, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc != 0)
+		return rc == MDB_NOTFOUND ? RB_ECORRUPT : mdb_err(rc);
+	if (k.mv_size != 4 || be_get(k.mv_data, 4) >= UINT32_MAX)
+		return RB_ECORRUPT;
+	o->id = (uint32_t)be_get(k.mv_data, 4) + 1;
+	return store_origin_put(t, o);
+}
+
+int
+store_origin_foreach(struct store_txn *t, origin_fn fn, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val k, v;
+	MDB_cursor_op op = MDB_FIRST;
+	struct origin o;
+	int rc, ret = 0;
+
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_ORIGINS], &c)) != 0)
+		return mdb_err(rc);
+	while ((rc = mdb_cursor_get(c, &k, &v, op)) == 0) {
+		uint32_t id;
+
+		op = MDB_NEXT;
+		if (k.mv_size != 4)
+			continue;
+		id = (uint32_t)be_get(k.mv_data, 4);
+		if (id == 0 && t->self_loaded)
+			o = t->self;
+		else if (origin_decode(&v, id, &o) != RB_OK) {
+			log_warnx("%s: skipping a damaged origin entry",
+			    t->s->dir);
+			continue;
+		}
+		if ((ret = fn(&o, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return ret;
 }
 
 /* The schema version: RB_OK, RB_ENOENT when none is written yet (a new
@@ -668,6 +797,61 @@ store_record_add(struct store_txn *t, struct record *r)
 	return listing_update(t, &r->key, rb_now());
 }
 
+int
+store_record_get(struct store_txn *t, uint32_t origin, uint64_t seq,
+    struct record *r)
+{
+	uint8_t kbuf[12];
+	MDB_val key = { sizeof(kbuf), kbuf }, val;
+	int rc;
+
+	be_put(kbuf, origin, 4);
+	be_put(kbuf + 4, seq, 8);
+	if ((rc = mdb_get(t->txn, t->s->dbi[DB_RECORDS], &key, &val)) != 0)
+		return mdb_err(rc);
+	if (record_decode(val.mv_data, val.mv_size, r) != RB_OK)
+		return RB_ECORRUPT;
+	r->origin = origin;
+	return RB_OK;
+}
+
+int
+store_record_foreach(struct store_txn *t, uint32_t origin, uint64_t from,
+    uint64_t to, record_fn fn, void *arg)
+{
+	uint8_t kbuf[12];
+	MDB_cursor *c;
+	MDB_val key = { sizeof(kbuf), kbuf }, val;
+	MDB_cursor_op op = MDB_SET_RANGE;
+	struct record r;
+	int rc, ret = 0;
+
+	be_put(kbuf, origin, 4);
+	be_put(kbuf + 4, from, 8);
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_RECORDS], &c)) != 0)
+		return mdb_err(rc);
+	while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
+		const uint8_t *kp = key.mv_data;
+
+		op = MDB_NEXT;
+		if (key.mv_size != 12 || be_get(kp, 4) != origin ||
+		    be_get(kp + 4, 8) > to)
+			break;
+		if (record_decode(val.mv_data, val.mv_size, &r) != RB_OK ||
+		    r.seq != be_get(kp + 4, 8)) {
+			ret = RB_ECORRUPT;
+			break;
+		}
+		r.origin = origin;
+		if ((ret = fn(&r, arg)) != 0)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return ret;
+}
+
 struct find_ctx {
 	uint32_t	 origin;
 	int		 reason;
@@ -847,13 +1031,15 @@ store_kv_del(struct store_txn *t, int db, const void *k, size_t klen)
 	return rc == MDB_NOTFOUND ? RB_ENOENT : mdb_err(rc);
 }
 
-int
-store_kv_foreach(struct store_txn *t, int db, const void *prefix,
+/* Walk db from the first key >= from; with plen, stop at the first key
+ * that does not start with from[0..plen). */
+static int
+kv_walk(struct store_txn *t, int db, const void *from, size_t flen,
     size_t plen, kv_fn fn, void *arg)
 {
 	MDB_cursor *c;
-	MDB_val key = { plen, (void *)(uintptr_t)prefix }, val;
-	MDB_cursor_op op = plen ? MDB_SET_RANGE : MDB_FIRST;
+	MDB_val key = { flen, (void *)(uintptr_t)from }, val;
+	MDB_cursor_op op = flen ? MDB_SET_RANGE : MDB_FIRST;
 	MDB_dbi dbi;
 	int rc, ret = 0;
 
@@ -864,7 +1050,7 @@ store_kv_foreach(struct store_txn *t, int db, const void *prefix,
 	while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
 		op = MDB_NEXT;
 		if (plen && (key.mv_size < plen ||
-		    memcmp(key.mv_data, prefix, plen) != 0))
+		    memcmp(key.mv_data, from, plen) != 0))
 			break;
 		if ((ret = fn(key.mv_data, key.mv_size, val.mv_data,
 		    val.mv_size, arg)) != 0)
@@ -874,6 +1060,13 @@ store_kv_foreach(struct store_txn *t, int db, const void *prefix,
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return mdb_err(rc);
 	return ret;
+}
+
+int
+store_kv_foreach(struct store_txn *t, int db, const void *prefix,
+    size_t plen, kv_fn fn, void *arg)
+{
+	return kv_walk(t, db, prefix, plen, plen, fn, arg);
 }
 
 int
@@ -900,24 +1093,5 @@ int
 store_kv_range(struct store_txn *t, int db, const void *from, size_t flen,
     kv_fn fn, void *arg)
 {
-	MDB_cursor *c;
-	MDB_val key = { flen, (void *)(uintptr_t)from }, val;
-	MDB_cursor_op op = flen ? MDB_SET_RANGE : MDB_FIRST;
-	MDB_dbi dbi;
-	int rc, ret = 0;
-
-	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
-		return rc;
-	if ((rc = mdb_cursor_open(t->txn, dbi, &c)) != 0)
-		return mdb_err(rc);
-	while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
-		op = MDB_NEXT;
-		if ((ret = fn(key.mv_data, key.mv_size, val.mv_data,
-		    val.mv_size, arg)) != 0)
-			break;
-	}
-	mdb_cursor_close(c);
-	if (rc != 0 && rc != MDB_NOTFOUND)
-		return mdb_err(rc);
-	return ret;
+	return kv_walk(t, db, from, flen, 0, fn, arg);
 }

@@ -41,9 +41,11 @@
  *   msgid     feeder: time-ordered log of relayed Message-IDs (hashed)
  *             with their sender and client
  *   feeder    feeder: read positions and other small state
- *   evlog     feeder: recent events behind each listing */
+ *   evlog     feeder: recent events behind each listing
+ *   sync      sync/: peer settings (URL, sharing) and signed batches,
+ *             layout in sync/peer.h and sync/serve.h */
 enum store_kv { KV_COUNTERS, KV_RSTATE, KV_CORR, KV_MSGID, KV_FEEDER,
-	KV_EVLOG, KV_COUNT };
+	KV_EVLOG, KV_SYNC, KV_COUNT };
 
 struct store;
 struct store_txn;
@@ -98,6 +100,14 @@ int	store_evidence_foreach(struct store_txn *, const struct zkey *k,
 	    evidence_fn fn, void *arg);
 
 int	store_origin_get(struct store_txn *, uint32_t id, struct origin *out);
+/* The origin whose public key is pk (through `okeys`): 0 or RB_ENOENT
+ * (also for the all-zero key). */
+int	store_origin_find_key(struct store_txn *, const uint8_t pk[32],
+	    struct origin *out);
+typedef int (*origin_fn)(const struct origin *, void *arg);
+/* Every origin in id order (0 first); stops when fn returns non-zero and
+ * returns that value. */
+int	store_origin_foreach(struct store_txn *, origin_fn fn, void *arg);
 
 /*
  * Writing.  store_write() runs fn in a write transaction and commits it
@@ -112,6 +122,25 @@ int	store_write(struct store *, store_write_fn fn, void *arg);
  * origin 0 (this node) the sequence number is assigned here.  A record
  * whose (origin, seq) is already logged returns RB_EEXIST. */
 int	store_record_add(struct store_txn *, struct record *r);
+
+/* The logged record (origin, seq), r->origin set: 0 or RB_ENOENT. */
+int	store_record_get(struct store_txn *, uint32_t origin, uint64_t seq,
+	    struct record *r);
+typedef int (*record_fn)(const struct record *, void *arg);
+/* The logged records of origin with from <= seq <= to, in seq order;
+ * stops when fn returns non-zero and returns that value. */
+int	store_record_foreach(struct store_txn *, uint32_t origin,
+	    uint64_t from, uint64_t to, record_fn fn, void *arg);
+
+/* Write o (by o->id) and keep `okeys` in step: the entry of the
+ * origin's previous key goes, a non-zero o->key maps to o->id.
+ * RB_EEXIST if o->key belongs to another origin.  For origin 0 in a
+ * transaction that numbered records, o->last_seq must come from
+ * store_origin_get() in the same transaction.  Origins are never
+ * deleted: records and evidence refer to their ids. */
+int	store_origin_put(struct store_txn *, const struct origin *o);
+/* Give o a fresh id (one past the highest) and write it as above. */
+int	store_origin_add(struct store_txn *, struct origin *o);
 
 /* This node asserts reason for k, merging with what it asserted before
  * (first seen kept, count added, expiry pushed).  expires_in 0 = never.
