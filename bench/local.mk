@@ -2,4 +2,4 @@
 EXTRA_PROGRAMS = bench/answer_bench
 bench_answer_bench_LDADD = libdnsd.a $(ZONES_LIBS)
 CLEANFILES += bench/answer_bench
-EXTRA_DIST += bench/dnsd.sh
+EXTRA_DIST += bench/dnsd.sh bench/feeder.sh

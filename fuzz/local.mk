@@ -4,7 +4,8 @@
 #   ./configure CC=clang --enable-fuzzing && make fuzz FUZZ_SECONDS=60
 # each target is fuzzed for FUZZ_SECONDS.
 FUZZ_TARGETS = fuzz/fuzz_answer fuzz/fuzz_dnset fuzz/fuzz_conf fuzz/fuzz_record \
-	fuzz/fuzz_rules fuzz/fuzz_mail fuzz/fuzz_loglines
+	fuzz/fuzz_rules fuzz/fuzz_mail fuzz/fuzz_loglines fuzz/fuzz_policy \
+	fuzz/fuzz_batch
 EXTRA_DIST += fuzz/corpus fuzz/run.sh
 
 if FUZZING
@@ -21,6 +22,12 @@ endif
 fuzz_fuzz_answer_SOURCES = fuzz/fuzz_answer.c $(FUZZMAIN)
 fuzz_fuzz_answer_LDADD = libdnsd.a $(ZONES_LIBS)
 fuzz_fuzz_answer_LDFLAGS = $(FUZZLINK)
+fuzz_fuzz_policy_SOURCES = fuzz/fuzz_policy.c $(FUZZMAIN)
+fuzz_fuzz_policy_LDADD = libdnsd.a $(ZONES_LIBS)
+fuzz_fuzz_policy_LDFLAGS = $(FUZZLINK)
+fuzz_fuzz_batch_SOURCES = fuzz/fuzz_batch.c $(FUZZMAIN)
+fuzz_fuzz_batch_LDADD = libsync.a $(ZONES_LIBS)
+fuzz_fuzz_batch_LDFLAGS = $(FUZZLINK)
 fuzz_fuzz_dnset_SOURCES = fuzz/fuzz_dnset.c $(FUZZMAIN)
 fuzz_fuzz_dnset_LDADD = libctl.a $(ZONES_LIBS)
 fuzz_fuzz_dnset_LDFLAGS = $(FUZZLINK)

@@ -21,6 +21,7 @@ UNIT_TESTS = \
 	tests/zones/test_store \
 	tests/zones/test_log \
 	tests/dnsd/test_answer \
+	tests/dnsd/test_policy \
 	tests/ctl/test_dnset \
 	tests/feeder/test_classify \
 	tests/feeder/test_mail \
@@ -31,6 +32,7 @@ UNIT_TESTS = \
 
 check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
 check_PROGRAMS += tests/e2e/smtpstub
+check_PROGRAMS += tests/dnsd/policyq
 TESTS += $(UNIT_TESTS)
 
 tests_zones_test_addr_LDADD = $(ZONES_LIBS)
@@ -40,6 +42,8 @@ tests_zones_test_conf_LDADD = $(ZONES_LIBS)
 tests_zones_test_store_LDADD = $(ZONES_LIBS)
 tests_zones_test_log_LDADD = $(ZONES_LIBS)
 tests_dnsd_test_answer_LDADD = libdnsd.a $(ZONES_LIBS)
+tests_dnsd_test_policy_LDADD = libdnsd.a $(ZONES_LIBS)
+tests_dnsd_policyq_LDADD = $(ZONES_LIBS)
 tests_ctl_test_dnset_LDADD = libctl.a $(ZONES_LIBS)
 tests_dnsd_rawq_LDADD = $(ZONES_LIBS)
 tests_e2e_smtpstub_LDADD = $(ZONES_LIBS)
@@ -53,9 +57,27 @@ tests_feeder_test_exim_LDADD = libfeeder.a $(ZONES_LIBS)
 INTEGRATION_TESTS = \
 	tests/dnsd/dns.sh \
 	tests/dnsd/malformed.sh \
+	tests/dnsd/policy.sh \
 	tests/ctl/ctl.sh \
 	tests/feeder/feeder.sh \
 	tests/feeder/crash.sh \
-	tests/e2e/postfix.sh
+	tests/e2e/postfix.sh \
+	tests/e2e/policy.sh
+# Packaging: shipped files and man pages; the .deb (skips without debhelper).
+INTEGRATION_TESTS += tests/pkg/files.sh tests/pkg/deb.sh
+# The unit tests' shared header (make distcheck needs it in the tarball).
+EXTRA_DIST += tests/feeder/feedtest.h
 dist_check_SCRIPTS = $(INTEGRATION_TESTS)
 TESTS += $(INTEGRATION_TESTS)
+
+# sync/: identity, signed batches, apply and serve; rebondctl keygen/peer.
+SYNC_TESTS = tests/sync/test_key tests/sync/test_batch tests/sync/test_apply
+check_PROGRAMS += $(SYNC_TESTS) tests/sync/vectors
+TESTS += $(SYNC_TESTS) tests/ctl/peer.sh
+dist_check_SCRIPTS += tests/ctl/peer.sh
+tests_sync_test_key_LDADD = libsync.a $(ZONES_LIBS)
+tests_sync_test_batch_SOURCES = tests/sync/test_batch.c tests/sync/vectors.h
+tests_sync_test_batch_LDADD = libsync.a $(ZONES_LIBS)
+tests_sync_test_apply_LDADD = libsync.a $(ZONES_LIBS)
+tests_sync_vectors_SOURCES = tests/sync/vectors.c tests/sync/vectors.h
+tests_sync_vectors_LDADD = libsync.a $(ZONES_LIBS)
