@@ -11,7 +11,7 @@ AM_TESTS_ENVIRONMENT = \
 	export srcdir builddir ASAN_OPTIONS UBSAN_OPTIONS;
 
 EXTRA_DIST += tests/tap.h tests/lib.sh tests/feeder/logs
-EXTRA_DIST += tests/feeder/mails
+EXTRA_DIST += tests/feeder/mails tests/e2e/lib.sh
 
 UNIT_TESTS = \
 	tests/zones/test_addr \

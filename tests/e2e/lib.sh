@@ -1,0 +1,79 @@
+# tests/e2e/lib.sh - what the real-MTA tests share: tests/lib.sh, the
+# programs, the checks that skip when Postfix cannot run here, a Postfix
+# instance under $T that is stopped at exit whatever happens (pf_stop),
+# free loopback ports (free_port) and bounded waits (wait_for).
+. "$srcdir/tests/lib.sh"
+FEEDER="$TOP_BUILD/rebond-feeder"
+STUB="$TOP_BUILD/tests/e2e/smtpstub"
+PF="$T/pf"			# config_directory
+export TZ=UTC
+
+[ -x /usr/sbin/postfix ] ||
+    skip_all "no /usr/sbin/postfix (contrib/deps.sh test installs Debian's postfix)"
+command -v swaks >/dev/null 2>&1 ||
+    skip_all "no swaks (contrib/deps.sh test installs it)"
+[ "$(id -u)" -eq 0 ] ||
+    skip_all "Postfix's master must be started as root"
+getent passwd postfix >/dev/null && getent group postdrop >/dev/null ||
+    skip_all "no postfix user or postdrop group (install Debian's postfix)"
+
+# --- stopping Postfix whatever happens --------------------------------
+
+PF_STARTED=""
+MASTER_PID=""
+
+# Live processes of the session Postfix's master leads (it calls
+# setsid); zombies are dead already, waiting for init to reap them.
+pf_procs() {
+	[ -n "$MASTER_PID" ] || return 0
+	ps -e -o pid= -o sid= -o stat= |
+	    awk -v s="$MASTER_PID" '$2 == s && $3 !~ /^Z/ { print $1 }'
+}
+
+pf_stop() {
+	[ -n "$PF_STARTED" ] || return 0
+	PF_STARTED=""
+	[ -n "$MASTER_PID" ] || [ ! -s "$T/spool/pid/master.pid" ] ||
+	    MASTER_PID=$(tr -dc 0-9 < "$T/spool/pid/master.pid")
+	/usr/sbin/postfix -c "$PF" stop >/dev/null 2>&1
+	for _ in $(seq 50); do
+		[ -z "$(pf_procs)" ] && return 0
+		sleep 0.1
+	done
+	/usr/sbin/postfix -c "$PF" abort >/dev/null 2>&1
+	sleep 0.5
+	for p in $(pf_procs); do kill -9 "$p" 2>/dev/null; done
+}
+
+e2e_cleanup() {
+	pf_stop
+	cleanup
+}
+trap e2e_cleanup EXIT
+trap 'exit 1' HUP INT TERM PIPE
+
+# A TCP port nobody listens on, from a per-run pseudo-random start.
+free_port() {
+	_p=$((20000 + ($$ * 13 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 40000))
+	for _ in $(seq 200); do
+		_p=$((_p + 1)); [ $_p -gt 60000 ] && _p=20000
+		ss -Htln "sport = :$_p" 2>/dev/null | grep -q . && continue
+		case " ${USED_PORTS:-} " in *" $_p "*) continue ;; esac
+		USED_PORTS="${USED_PORTS:-} $_p"
+		echo $_p
+		return 0
+	done
+	echo "# no free port" >&2
+	exit 1
+}
+
+# wait_for SECONDS COMMAND...: until COMMAND succeeds; 1 on timeout.
+wait_for() {
+	_n=$(($1 * 10)); shift
+	while [ $_n -gt 0 ]; do
+		"$@" >/dev/null 2>&1 && return 0
+		sleep 0.1
+		_n=$((_n - 1))
+	done
+	return 1
+}
