@@ -1000,9 +1000,10 @@ store_kv_get(struct store_txn *t, int db, const void *k, size_t klen,
 	return RB_OK;
 }
 
-int
-store_kv_put(struct store_txn *t, int db, const void *k, size_t klen,
-    const void *v, size_t vlen)
+/* put with LMDB flags: 0, or MDB_APPEND falling back to a plain put. */
+static int
+kv_put(struct store_txn *t, int db, const void *k, size_t klen,
+    const void *v, size_t vlen, unsigned int flags)
 {
 	MDB_val key = { klen, (void *)(uintptr_t)k };
 	MDB_val val = { vlen, (void *)(uintptr_t)v };
@@ -1013,7 +1014,17 @@ store_kv_put(struct store_txn *t, int db, const void *k, size_t klen,
 		return RB_EINVAL;
 	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
 		return rc;
-	return mdb_err(mdb_put(t->txn, dbi, &key, &val, 0));
+	rc = mdb_put(t->txn, dbi, &key, &val, flags);
+	if (rc == MDB_KEYEXIST && (flags & MDB_APPEND))
+		rc = mdb_put(t->txn, dbi, &key, &val, 0);
+	return mdb_err(rc);
+}
+
+int
+store_kv_put(struct store_txn *t, int db, const void *k, size_t klen,
+    const void *v, size_t vlen)
+{
+	return kv_put(t, db, k, klen, v, vlen, 0);
 }
 
 int
@@ -1073,20 +1084,8 @@ int
 store_kv_append(struct store_txn *t, int db, const void *k, size_t klen,
     const void *v, size_t vlen)
 {
-	MDB_val key = { klen, (void *)(uintptr_t)k };
-	MDB_val val = { vlen, (void *)(uintptr_t)v };
-	MDB_dbi dbi;
-	int rc;
-
-	if (!t->write)
-		return RB_EINVAL;
-	if ((rc = kv_dbi(t, db, &dbi)) != RB_OK)
-		return rc;
-	/* Past the last key: LMDB only touches the rightmost pages. */
-	rc = mdb_put(t->txn, dbi, &key, &val, MDB_APPEND);
-	if (rc == MDB_KEYEXIST)
-		rc = mdb_put(t->txn, dbi, &key, &val, 0);
-	return mdb_err(rc);
+	/* Past the last key, LMDB only touches the rightmost pages. */
+	return kv_put(t, db, k, klen, v, vlen, MDB_APPEND);
 }
 
 int
