@@ -71,7 +71,7 @@ struct server {
 	TAILQ_HEAD(, tcp_conn)	 conns;
 	int			 tcp_max;
 	struct timeval		 tcp_timeout;
-	struct event		*sigterm, *sigint, *sigusr1;
+	struct event		*sigterm, *sigint, *sigusr1, *sighup;
 	/* The Postfix policy service. */
 	struct policy		 policy;
 	struct evconnlistener	**pol;
@@ -466,6 +466,14 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 	struct server *s = arg;
 
 	(void)what;
+	if (sig == SIGHUP) {
+		/* Listings are read live from the store; only a restart
+		 * applies a changed configuration.  Not dying on HUP keeps
+		 * a reload or a stray signal from stopping DNS. */
+		log_info("SIGHUP: listings need no reload; restart to apply "
+		    "configuration changes");
+		return;
+	}
 	if (sig == SIGUSR1) {
 		log_info("queries %llu dropped %llu truncated %llu noerror %llu "
 		    "nxdomain %llu refused %llu formerr %llu servfail %llu "
@@ -648,6 +656,8 @@ server_run(struct server *s, struct store *st)
 	s->sigterm = evsignal_new(s->base, SIGTERM, on_signal, s);
 	s->sigint = evsignal_new(s->base, SIGINT, on_signal, s);
 	s->sigusr1 = evsignal_new(s->base, SIGUSR1, on_signal, s);
+	s->sighup = evsignal_new(s->base, SIGHUP, on_signal, s);
+	evsignal_add(s->sighup, NULL);
 	evsignal_add(s->sigterm, NULL);
 	evsignal_add(s->sigint, NULL);
 	evsignal_add(s->sigusr1, NULL);
@@ -678,6 +688,7 @@ server_free(struct server *s)
 		event_free(s->sigterm);
 		event_free(s->sigint);
 		event_free(s->sigusr1);
+		event_free(s->sighup);
 	}
 	event_base_free(s->base);
 	free(s->udp);

@@ -210,6 +210,9 @@ static void
 add_signals(struct event_base *base, struct event **ev)
 {
 	signal(SIGPIPE, SIG_IGN);
+	/* Nothing to reload (the store is read live, the file is followed
+	 * across rotation): a HUP from logrotate must not stop it. */
+	signal(SIGHUP, SIG_IGN);
 	ev[0] = evsignal_new(base, SIGTERM, on_stop, base);
 	ev[1] = evsignal_new(base, SIGINT, on_stop, base);
 	evsignal_add(ev[0], NULL);

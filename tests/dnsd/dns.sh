@@ -365,4 +365,12 @@ ok "-n on a good file: configuration OK" sh -c \
 ok "bad -l: non-zero with a message" sh -c \
     '[ "$1" -ne 0 ] && grep -q "nonsense" "$2"' - $? "$T/err"
 
+# SIGHUP (a reload, logrotate) must not stop the server.
+start_dnsd
+kill -HUP "$DNSD_PID"
+sleep 0.3
+ok "SIGHUP: still running and answering" sh -c \
+    "kill -0 $DNSD_PID && dig +short +time=2 +tries=1 @127.0.0.1 -p $PORT test.rcpt.rebond.test A | grep -q 127.0.0.2"
+ok "SIGHUP: says why nothing is reloaded" grep -q "SIGHUP: listings need no reload" "$T/dnsd.log"
+
 done_testing

@@ -41,6 +41,9 @@ done
 t1=$(date +%s%N)
 echo "# log line to DNS answer: $(( (t1 - t0) / 1000000 )) ms"
 ok "a followed line is answered in DNS within 2 s" test $listed = yes
+kill -HUP $FPID
+sleep 0.3
+ok "SIGHUP (logrotate) does not stop the feeder" kill -0 $FPID
 
 # Rotation by rename + create, then by copytruncate; a restart in between.
 F="$T/rot"
