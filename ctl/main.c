@@ -286,6 +286,49 @@ collect(const struct evidence *e, void *arg)
 
 static const char *const trust_names[] = { "full", "partial", "observe" };
 
+/* The feeder's log of the events behind a key (KV_EVLOG: zone . len .
+ * key . time(8) . n(4) -> class(1) status(5) qid\0 reply\0), newest
+ * last: what the remote servers actually answered. */
+static int
+print_event(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	const uint8_t *kp = k, *vp = v;
+	const char *qid, *reply, *z;
+	struct status st;
+	char when[24], code[16];
+
+	(void)arg;
+	if (kl < 12 || vl < 8)
+		return 0;
+	fmt_time((time_t)be_get(kp + kl - 12, 8), when, sizeof(when));
+	st.klass = vp[1];
+	st.subject = (uint16_t)be_get(vp + 2, 2);
+	st.detail = (uint16_t)be_get(vp + 4, 2);
+	status_format(&st, code, sizeof(code));
+	qid = (const char *)vp + 6;
+	if ((z = memchr(qid, '\0', vl - 6)) == NULL)
+		return 0;
+	reply = z + 1;
+	if (memchr(reply, '\0', vl - (size_t)(reply - (const char *)vp)) ==
+	    NULL)
+		return 0;
+	printf("  event %s %s %s queue %s: %s\n", when, ev_class_name(vp[0]),
+	    code, *qid ? qid : "-", reply);
+	return 0;
+}
+
+static void
+explain_events(struct store_txn *t, const struct zkey *k)
+{
+	uint8_t prefix[2 + DOMAIN_MAX + 1];
+
+	prefix[0] = k->zone;
+	prefix[1] = k->len;
+	memcpy(prefix + 2, k->data, k->len);
+	store_kv_foreach(t, KV_EVLOG, prefix, 2 + (size_t)k->len, print_event,
+	    NULL);
+}
+
 static int
 cmd_explain(int argc, char **argv)
 {
@@ -348,6 +391,7 @@ cmd_explain(int argc, char **argv)
 				    (unsigned long long)e->rec.seq,
 				    policy_verdict_text(verdict[j]));
 		}
+		explain_events(x.t, &keys[i]);
 		if (l.n)
 			printf("  to delist: rebondctl del %s %s\n",
 			    zone_name(keys[i].zone),

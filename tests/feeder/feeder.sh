@@ -18,6 +18,7 @@ ok "--stdin prints what it did" grep -q '48 lines' "$T/err"
 ok "hard bounce listed" ctl lookup dead@example.com
 ok "unknown domain listed in rdom" sh -c "'$CTL' -d '$STATE' lookup gmaiil.com | grep -q '^rdom gmaiil.com 127.0.0.2'"
 ok "explain shows the bounce's evidence" sh -c "'$CTL' -d '$STATE' explain dead@example.com | grep -q 'status 5.1.1'"
+ok "explain shows the remote server's answer" sh -c "'$CTL' -d '$STATE' explain dead@example.com | grep -q 'event [0-9-]*T10:00Z hard 5.1.1 queue 3F1A2C0101: host mx.example.com.*550-5.1.1 The email account'"
 ok "node counters" test "$(node_counts "$STATE")" = "3 4 3"
 
 start_dnsd
