@@ -150,33 +150,6 @@ cp "$srcdir/contrib/postfix/rebond_rbl_reply" "$PF/"
 printf 'nameserver %s\noptions attempts:1 timeout:2\n' "${RESOLVER:-127.0.0.1}" \
     > "$T/resolv.conf"
 
-master_cf() {
-	cat > "$PF/master.cf" <<EOF
-127.0.0.1:$1 inet n     -       n       -       -       smtpd
-pickup    unix  n       -       n       60      1       pickup
-cleanup   unix  n       -       n       -       0       cleanup
-qmgr      unix  n       -       n       300     1       qmgr
-rewrite   unix  -       -       n       -       -       trivial-rewrite
-bounce    unix  -       -       n       -       0       bounce
-defer     unix  -       -       n       -       0       bounce
-trace     unix  -       -       n       -       0       bounce
-verify    unix  -       -       n       -       1       verify
-flush     unix  n       -       n       1000?   0       flush
-proxymap  unix  -       -       n       -       -       proxymap
-proxywrite unix -       -       n       -       1       proxymap
-smtp      unix  -       -       n       -       -       smtp
-relay     unix  -       -       n       -       -       smtp
-showq     unix  n       -       n       -       -       showq
-error     unix  -       -       n       -       -       error
-retry     unix  -       -       n       -       -       error
-discard   unix  -       -       n       -       -       discard
-local     unix  -       n       n       -       -       local
-anvil     unix  -       -       n       -       1       anvil
-scache    unix  -       -       n       -       1       scache
-postlog   unix-dgram n  -       n       -       1       postlogd
-EOF
-}
-
 pf_start() {
 	if [ -n "$RESOLVER" ]; then
 		# Its own /etc/resolv.conf, in its own mount namespace.

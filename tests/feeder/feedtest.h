@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../../feeder/feeder.h"
+#include "conf.h"
 #include "store.h"
 #include "util.h"
 
@@ -66,6 +67,27 @@ codes_in(struct store *s, int zone, const char *key)
 			    i ? "," : "", l.r[i].reason);
 	store_read_end(s);
 	return buf;
+}
+
+/* A fresh store in a new temporary directory (dir is a mkdtemp template)
+ * and the default configuration pointing at it; exits on failure. */
+static inline void
+feedtest_open(char *dir, struct conf *c, struct store **s)
+{
+	char err[256];
+
+	if (mkdtemp(dir) == NULL) {
+		perror("mkdtemp");
+		exit(1);
+	}
+	conf_defaults(c);
+	free(c->state_dir);
+	c->state_dir = xstrdup(dir);
+	if (conf_finish(c, err, sizeof(err)) != RB_OK ||
+	    store_open(s, dir, 1 << 20, 0, err, sizeof(err)) != RB_OK) {
+		fprintf(stderr, "%s\n", err);
+		exit(1);
+	}
 }
 
 #define codes(zone, key)	codes_in(store, (zone), (key))

@@ -92,7 +92,7 @@ static const char arf[] =
 int
 main(void)
 {
-	char dir[] = "/tmp/rebond-eximtest.XXXXXX", err[256], path[4096];
+	char dir[] = "/tmp/rebond-eximtest.XXXXXX", path[4096];
 	const char *src = getenv("srcdir"), *why = NULL;
 	const struct feed_stats *st;
 	struct feed *f;
@@ -102,16 +102,7 @@ main(void)
 	 * the recent-soft-bounce reason (24 h cool-down) is still active. */
 	setenv("REBOND_NOW", "1700568000", 1);
 	log_init("test_exim", 1, LOG_LVL_ERR);
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	conf_defaults(&conf);
-	free(conf.state_dir);
-	conf.state_dir = xstrdup(dir);
-	if (conf_finish(&conf, err, sizeof(err)) != RB_OK ||
-	    store_open(&store, dir, 1 << 20, 0, err, sizeof(err)) != RB_OK) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
+	feedtest_open(dir, &conf, &store);
 	cls = classify_new();
 	f = feed_new(&conf, store, cls);
 	snprintf(path, sizeof(path), "%s/tests/feeder/logs/exim.log",

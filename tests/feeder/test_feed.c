@@ -39,7 +39,7 @@ counter(int kind, const char *key, int cls_)
 int
 main(void)
 {
-	char dir[] = "/tmp/rebond-feedtest.XXXXXX", err[256], path[4096];
+	char dir[] = "/tmp/rebond-feedtest.XXXXXX", path[4096];
 	const char *src = getenv("srcdir");
 	const struct feed_stats *st;
 	struct feed *f;
@@ -47,16 +47,7 @@ main(void)
 	setenv("TZ", "UTC", 1);
 	setenv("REBOND_NOW", "1700654400", 1);	/* 2023-11-22 12:00 */
 	log_init("test_feed", 1, LOG_LVL_ERR);
-	if (mkdtemp(dir) == NULL)
-		return 1;
-	conf_defaults(&conf);
-	free(conf.state_dir);
-	conf.state_dir = xstrdup(dir);
-	if (conf_finish(&conf, err, sizeof(err)) != RB_OK ||
-	    store_open(&store, dir, 1 << 20, 0, err, sizeof(err)) != RB_OK) {
-		fprintf(stderr, "%s\n", err);
-		return 1;
-	}
+	feedtest_open(dir, &conf, &store);
 	cls = classify_new();
 	f = feed_new(&conf, store, cls);
 	snprintf(path, sizeof(path), "%s/tests/feeder/logs/postfix.log",
