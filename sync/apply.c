@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apply.h"
@@ -154,6 +155,77 @@ do_quarantine(struct store_txn *t, void *arg)
 		return rc;
 	o.flags |= ORIGIN_QUARANTINED;
 	return store_origin_put(t, &o);
+}
+
+struct many_ctx {
+	uint32_t		 sender;
+	struct batch		*b;
+	const uint8_t *const	*bufs;
+	const size_t		*lens;
+	size_t			 n;
+	struct apply_result	*res;
+	char			*why;
+	size_t			 whylen;
+};
+
+static int
+do_apply_many(struct store_txn *t, void *arg)
+{
+	struct many_ctx *m = arg;
+	struct apply_ctx x;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < m->n; i++) {
+		memset(&x, 0, sizeof(x));
+		x.sender = m->sender;
+		x.buf = m->bufs[i];
+		x.len = m->lens[i];
+		x.b = &m->b[i];
+		x.res = &m->res[i];
+		x.why = m->why;
+		x.whylen = m->whylen;
+		if ((rc = do_apply(t, &x)) != RB_OK)
+			return rc;
+	}
+	return RB_OK;
+}
+
+int
+apply_batches(struct store *s, uint32_t sender, const uint8_t *const *bufs,
+    const size_t *lens, size_t n, struct apply_result *res, char *why,
+    size_t whylen)
+{
+	struct many_ctx m;
+	const char *bwhy = "?";
+	size_t i, nb;
+	int rc = RB_OK;
+
+	if (whylen > 0)
+		why[0] = '\0';
+	memset(res, 0, n * sizeof(*res));
+	memset(&m, 0, sizeof(m));
+	m.b = xcalloc(n ? n : 1, sizeof(*m.b));
+	for (nb = 0; nb < n; nb++)
+		if ((rc = batch_verify(bufs[nb], lens[nb], &m.b[nb], &bwhy)) !=
+		    RB_OK) {
+			snprintf(why, whylen, "bad batch: %s", bwhy);
+			break;
+		}
+	if (rc == RB_OK) {
+		m.sender = sender;
+		m.bufs = bufs;
+		m.lens = lens;
+		m.n = n;
+		m.res = res;
+		m.why = why;
+		m.whylen = whylen;
+		rc = store_write(s, do_apply_many, &m);
+	}
+	for (i = 0; i < nb; i++)
+		batch_free(&m.b[i]);
+	free(m.b);
+	return rc;
 }
 
 int

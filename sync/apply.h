@@ -50,4 +50,14 @@ int	apply_batch(struct store *, uint32_t sender, const uint8_t *buf,
 	    size_t len, struct apply_result *res, char *why, size_t whylen)
 	    __attribute__((warn_unused_result));
 
+/* Apply the n batches in one write transaction: much cheaper than one
+ * transaction each when a node catches up.  res holds n results.  All
+ * or nothing: on any refusal nothing is applied (not even a fork's
+ * quarantine) and the caller applies them one by one with apply_batch()
+ * to find and handle the one refused. */
+int	apply_batches(struct store *, uint32_t sender,
+	    const uint8_t *const *bufs, const size_t *lens, size_t n,
+	    struct apply_result *res, char *why, size_t whylen)
+	    __attribute__((warn_unused_result));
+
 #endif

@@ -1,13 +1,15 @@
-/* rebond-sync: signed federation between trusted relays.  The identity,
- * batch, apply and serve layers are in libsync.a; the HTTP exchange that
- * will drive them is not written yet. */
+/* rebond-sync: signed federation between trusted relays.  One libevent
+ * loop serves the peers (httpd.c) and pulls from them (client.c); the
+ * identity, batch, apply and serve layers are in libsync.a. */
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <sodium.h>
 
 #include "conf.h"
@@ -16,16 +18,19 @@
 #include "net.h"
 #include "peer.h"
 #include "store.h"
+#include "syncd.h"
 #include "util.h"
 
 static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: rebond-sync [-nv] [-c FILE] [-d DIR]\n"
+	    "usage: rebond-sync [-nv] [-c FILE] [-d DIR] [-l ADDR:PORT]...\n"
 	    "  -c FILE  configuration file (default: embedded defaults, or "
 	    CONF_DEFAULT_PATH " if present)\n"
 	    "  -d DIR   state directory (overrides the configuration)\n"
+	    "  -l ADDR:PORT  serve peers there (repeatable; overrides "
+	    "[sync] listen)\n"
 	    "  -n       check the configuration and the key file, and exit\n"
 	    "  -v       debug logging\n"
 	    "  --version\n");
@@ -45,6 +50,21 @@ set_self_key(struct store_txn *t, void *arg)
 	return rc;
 }
 
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct syncd *d = arg;
+
+	(void)what;
+	if (sig == SIGHUP) {
+		log_info("SIGHUP: reading the peers again");
+		client_reload(d);
+		return;
+	}
+	log_info("stopping on signal %d", (int)sig);
+	event_base_loopbreak(d->base);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -54,6 +74,10 @@ main(int argc, char *argv[])
 		{ NULL, 0, NULL, 0 }
 	};
 	struct conf conf;
+	struct syncd d;
+	struct event *sigs[4];
+	static const int signos[4] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+	struct strlist listen = { NULL, 0 };
 	struct store *store;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
@@ -62,11 +86,16 @@ main(int argc, char *argv[])
 	char err[512], id[KEY_B64_LEN + 1], *path;
 	int ch, check = 0, verbose = 0, i, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:d:hnv", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "c:d:hl:nv", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'c': cpath = optarg; break;
 		case 'd': dir = optarg; break;
+		case 'l':
+			listen.v = xrealloc(listen.v, (listen.n + 1) *
+			    sizeof(*listen.v));
+			listen.v[listen.n++] = optarg;
+			break;
 		case 'n': check = 1; break;
 		case 'v': verbose = 1; break;
 		case 'V':
@@ -82,11 +111,14 @@ main(int argc, char *argv[])
 	if (sodium_init() < 0)
 		fatalx("libsodium cannot be initialised");
 	conf_setup(&conf, cpath, dir);
-	for (i = 0; i < conf.sync_listen.n; i++)
-		if (net_parse_addr(conf.sync_listen.v[i], 8853, &ss, &sslen) !=
-		    RB_OK)
-			fatalx("[sync] listen %s: expected ADDR:PORT",
-			    conf.sync_listen.v[i]);
+	if (listen.n == 0) {
+		listen.v = xcalloc(conf.sync_listen.n + 1, sizeof(*listen.v));
+		for (i = 0; i < conf.sync_listen.n; i++)
+			listen.v[listen.n++] = conf.sync_listen.v[i];
+	}
+	for (i = 0; i < listen.n; i++)
+		if (net_parse_addr(listen.v[i], 8853, &ss, &sslen) != RB_OK)
+			fatalx("listen %s: expected ADDR:PORT", listen.v[i]);
 	path = key_path(&conf);
 	rc = key_load(path, sk, pk, err, sizeof(err));
 	if (check) {
@@ -115,16 +147,45 @@ main(int argc, char *argv[])
 	if ((rc = store_write(store, set_self_key, pk)) != RB_OK)
 		fatalx("%s: cannot record the node id: %s", conf.state_dir,
 		    rb_strerror(rc));
-	store_close(store);
+	memset(&d, 0, sizeof(d));
+	d.store = store;
+	memcpy(d.sk, sk, sizeof(sk));
+	memcpy(d.pk, pk, sizeof(pk));
 	key_wipe(sk, sizeof(sk));
-	fprintf(stderr, "rebond-sync: node id %s\n"
-	    "rebond-sync: the HTTP exchange with peers is not implemented "
-	    "yet: nothing to serve or pull, exiting\n", id);
+	memcpy(d.id, id, sizeof(d.id));
+	d.started = time(NULL);
+	d.wait = conf.sync_wait;
+	d.rate = conf.sync_rate;
+	d.retry_max = conf.sync_retry_max;
+	if ((d.base = event_base_new()) == NULL)
+		fatalx("event_base_new");
+	for (i = 0; i < 4; i++) {
+		sigs[i] = evsignal_new(d.base, signos[i], on_signal, &d);
+		if (signos[i] != SIGPIPE)
+			evsignal_add(sigs[i], NULL);
+	}
+	signal(SIGPIPE, SIG_IGN);
+	if (httpd_start(&d, (const char *const *)listen.v, listen.n, err,
+	    sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	client_start(&d);
+	log_info("node id %s, %d listener%s", id, listen.n,
+	    listen.n == 1 ? "" : "s");
+	event_base_dispatch(d.base);
+	client_stop(&d);
+	httpd_stop(&d);
+	for (i = 0; i < 4; i++)
+		event_free(sigs[i]);
+	event_base_free(d.base);
+	store_close(store);
+	key_wipe(d.sk, sizeof(d.sk));
+	free(listen.v);
 	free(path);
 	conf_free(&conf);
-	return 1;
+	return 0;
 out:
 	key_wipe(sk, sizeof(sk));
+	free(listen.v);
 	free(path);
 	conf_free(&conf);
 	return 0;

@@ -50,7 +50,8 @@ const char *trust_name(int trust);
  * cursor included.  Refused with RB_EINVAL (bad name, URL or trust;
  * this node's own key) or RB_EEXIST (name taken by another key, key
  * taken by another peer).  The new trust is what the policy reads from
- * then on; listings already computed are not recomputed here. */
+ * then on: the listings of the keys the origin spoke of are computed
+ * again in the same transaction (store_origin_put()). */
 int	peer_add(struct store_txn *, const char *name, const uint8_t key[32],
 	    const char *url, int trust, int share, const char **why);
 /* Forget the peer: its origin stays (records and evidence refer to it)

@@ -19,7 +19,7 @@ tap_failed=0
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
 	for p in $PIDS; do wait "$p" 2>/dev/null; done
-	rm -rf "$T"
+	if [ -n "${REBOND_KEEP:-}" ]; then echo "# kept $T"; else rm -rf "$T"; fi
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM

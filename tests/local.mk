@@ -81,3 +81,10 @@ tests_sync_test_batch_LDADD = libsync.a $(ZONES_LIBS)
 tests_sync_test_apply_LDADD = libsync.a $(ZONES_LIBS)
 tests_sync_vectors_SOURCES = tests/sync/vectors.c tests/sync/vectors.h
 tests_sync_vectors_LDADD = libsync.a $(ZONES_LIBS)
+# rebond-sync between nodes on loopback; syncreq makes hand-made requests.
+check_PROGRAMS += tests/sync/syncreq
+tests_sync_syncreq_LDADD = libsync.a $(ZONES_LIBS)
+SYNC_SHTESTS = tests/sync/sync.sh tests/sync/auth.sh
+TESTS += $(SYNC_SHTESTS)
+dist_check_SCRIPTS += $(SYNC_SHTESTS)
+EXTRA_DIST += tests/sync/lib.sh

@@ -165,6 +165,13 @@ static const struct conf_opt opts[] = {
 	  "ADDR:PORT of the sync HTTP server" },
 	{ "sync", "key-file", T_STR, O(key_file), "", 0, 0,
 	  "node private key (empty: <state-dir>/node.key)" },
+	{ "sync", "poll-wait", T_DURATION, O(sync_wait), "25s", 1, 60,
+	  "how long a pull waits for news at a peer (long poll)" },
+	{ "sync", "retry-max", T_DURATION, O(sync_retry_max), "60s", 1, 3600,
+	  "longest pause between two attempts to reach a peer that is down "
+	  "(the pause doubles from 1 s)" },
+	{ "sync", "peer-rate", T_INT, O(sync_rate), "10", 0, 100000,
+	  "requests a second a peer may make, bursts of 30 (0: no limit)" },
 	{ NULL, NULL, 0, 0, NULL, 0, 0, NULL }
 };
 

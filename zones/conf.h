@@ -94,6 +94,9 @@ struct conf {
 	/* [sync] */
 	struct strlist	 sync_listen;
 	char		*key_file;
+	int64_t		 sync_wait;
+	int64_t		 sync_rate;
+	int64_t		 sync_retry_max;
 };
 
 /* Fill c with the embedded defaults.  state_dir defaults to

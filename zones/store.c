@@ -168,13 +168,48 @@ store_origin_find_key(struct store_txn *t, const uint8_t pk[32],
 	return rc == RB_ENOENT ? RB_ECORRUPT : rc;
 }
 
+static int listing_update(struct store_txn *, const struct zkey *, int64_t);
+
+struct relist_ctx {
+	struct store_txn	*t;
+	struct zkey		 last;
+	int			 have;
+	int64_t			 now;
+};
+
+static int
+relist_one(const struct record *r, void *arg)
+{
+	struct relist_ctx *x = arg;
+
+	if (x->have && x->last.zone == r->key.zone &&
+	    x->last.len == r->key.len &&
+	    memcmp(x->last.data, r->key.data, r->key.len) == 0)
+		return 0;
+	x->last = r->key;
+	x->have = 1;
+	return listing_update(x->t, &r->key, x->now);
+}
+
+/* Compute again the listing of every key in origin's record log. */
+static int
+origin_relist(struct store_txn *t, uint32_t origin)
+{
+	struct relist_ctx x;
+
+	memset(&x, 0, sizeof(x));
+	x.t = t;
+	x.now = rb_now();
+	return store_record_foreach(t, origin, 1, UINT64_MAX, relist_one, &x);
+}
+
 int
 store_origin_put(struct store_txn *t, const struct origin *o)
 {
 	struct origin old, other;
 	uint8_t idbuf[4];
 	MDB_val k, v = { 4, idbuf };
-	int rc;
+	int rc, existed;
 
 	if (!t->write)
 		return RB_EINVAL;
@@ -188,6 +223,7 @@ store_origin_put(struct store_txn *t, const struct origin *o)
 	rc = store_origin_get(t, o->id, &old);
 	if (rc != RB_OK && rc != RB_ENOENT)
 		return rc;
+	existed = rc == RB_OK;
 	if (rc == RB_OK && !key_is_zero(old.key) &&
 	    memcmp(old.key, o->key, 32) != 0) {
 		k.mv_size = 32;
@@ -205,7 +241,14 @@ store_origin_put(struct store_txn *t, const struct origin *o)
 	}
 	if (o->id == 0 && t->self_loaded)
 		t->self = *o;
-	return origin_put(t, o);
+	if ((rc = origin_put(t, o)) != RB_OK)
+		return rc;
+	/* The policy reads trust and quarantine when it computes a
+	 * listing: compute again every key this origin spoke of. */
+	if (o->id != 0 && existed && (old.trust != o->trust ||
+	    ((old.flags ^ o->flags) & ORIGIN_QUARANTINED)))
+		return origin_relist(t, o->id);
+	return RB_OK;
 }
 
 int

@@ -137,7 +137,9 @@ int	store_record_foreach(struct store_txn *, uint32_t origin,
  * RB_EEXIST if o->key belongs to another origin.  For origin 0 in a
  * transaction that numbered records, o->last_seq must come from
  * store_origin_get() in the same transaction.  Origins are never
- * deleted: records and evidence refer to their ids. */
+ * deleted: records and evidence refer to their ids.  A change of trust
+ * or of ORIGIN_QUARANTINED computes again the listing of every key in
+ * the origin's record log (the policy reads them). */
 int	store_origin_put(struct store_txn *, const struct origin *o);
 /* Give o a fresh id (one past the highest) and write it as above. */
 int	store_origin_add(struct store_txn *, struct origin *o);

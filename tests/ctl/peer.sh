@@ -22,9 +22,17 @@ ok "rebond-sync -n accepts the key" "$SYNC" -d "$STATE" -n
 chmod 644 "$STATE/node.key"
 ok "rebond-sync -n refuses a key others can read" sh -c "! '$SYNC' -d '$STATE' -n 2>'$T/err' && grep -q 'mode 0644' '$T/err' && grep -q 'chmod 600' '$T/err'"
 chmod 600 "$STATE/node.key"
-ok "rebond-sync says the HTTP exchange is not there yet" sh -c "! '$SYNC' -d '$STATE' 2>'$T/err' && grep -q 'not implemented yet' '$T/err' && grep -q \"\$(cat '$T/id')\" '$T/err'"
 ok "rebond-sync --version" sh -c "'$SYNC' --version | grep -q '^rebond-sync '"
-ok "rebond-sync creates a key on first start" sh -c "! '$SYNC' -d '$T/s3' 2>'$T/err'; grep -q 'created the node key' '$T/err' && '$CTL' -d '$T/s3' id >/dev/null"
+# First start: a key is made, the node id logged; then it serves.
+sport=$((30000 + $$ % 20000))
+while ss -Htln "sport = :$sport" | grep -q .; do sport=$((sport + 1)); done
+"$SYNC" -d "$T/s3" -l 127.0.0.1:$sport 2>"$T/err" &
+spid=$!
+for _ in $(seq 100); do grep -q 'serving peers' "$T/err" && break; sleep 0.05; done
+kill $spid; wait $spid
+ok "rebond-sync stops cleanly on SIGTERM" test $? -eq 0
+ok "rebond-sync creates a key on first start" sh -c "grep -q 'created the node key' '$T/err' && '$CTL' -d '$T/s3' id >/dev/null"
+ok "rebond-sync logs its node id" sh -c "grep -q \"node id \$('$CTL' -d '$T/s3' id)\" '$T/err'"
 
 # Peers.
 ok "peer add" ctl peer add alpha --key "$PA" --url https://alpha.example:8853/ --trust full --share yes

@@ -1,0 +1,603 @@
+/*
+ * sync/httpd.c - the HTTP side of rebond-sync: peers pull records
+ * (POST /v1/pull, long-polled) over libevent's evhttp.
+ *
+ * Each request is authenticated before its body is opened or the store
+ * is touched beyond the requester's peer entry (auth.h); a refused one
+ * gets a short plain-text answer and one log line.  A request that is
+ * accepted is answered with a body sealed to its reply key and signed.
+ *
+ * Long polls wait in a list; a timer looks at the store's snapshot
+ * serial every POLL_TICK_MS while some wait, and answers those whose
+ * origins grew (other processes write the store: the feeder, rebondctl,
+ * and this process's own client).
+ */
+#include "config.h"
+
+#include <sys/queue.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <sodium.h>
+
+#include "log.h"
+#include "net.h"
+#include "peer.h"
+#include "pull.h"
+#include "syncd.h"
+#include "util.h"
+
+#define POLL_TICK_MS	100
+#define MAX_WAIT	60		/* longest long poll, seconds */
+#define MAX_BODY	(1u << 20)	/* request bodies, before opening */
+#define NONCE_SLOTS	16384		/* replay cache, power of two */
+#define BUCKET_BURST	30.0
+#define MAX_POLLS	2		/* long polls held per peer */
+
+struct waiter {
+	TAILQ_ENTRY(waiter)	 entry;
+	struct httpd		*h;
+	struct evhttp_request	*req;
+	uint32_t		 peer;
+	struct cursor		*cur;
+	size_t			 ncur;
+	uint8_t			 reply[32];
+	char			 reqsig[AUTH_SIG_B64 + 1];
+	time_t			 deadline;
+};
+
+struct nonce_slot {
+	uint8_t		nonce[AUTH_NONCE_LEN];
+	uint32_t	peer;
+	time_t		expires;
+};
+
+struct bucket {
+	double		tokens;
+	struct timespec	last;
+};
+
+struct httpd {
+	struct syncd		*d;
+	struct evhttp		*http;
+	struct event		*tick;
+	TAILQ_HEAD(, waiter)	 waiters;
+	uint32_t		 serial;
+	struct nonce_slot	*nonces;
+	struct bucket		*buckets;	/* by origin id */
+	size_t			 nbuckets;
+	uint64_t		 refused, served;
+};
+
+/* A request that passed authentication. */
+struct call {
+	struct peer		 peer;
+	uint8_t			 reply[32];
+	char			 reqsig[AUTH_SIG_B64 + 1];
+	uint8_t			*body;		/* opened */
+	size_t			 blen;
+};
+
+static void
+reply_plain(struct evhttp_request *req, int code, const char *reason,
+    const char *text)
+{
+	struct evbuffer *b = evbuffer_new();
+
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain");
+	if (b != NULL)
+		evbuffer_add_printf(b, "%s\n", text);
+	evhttp_send_reply(req, code, reason, b);
+	if (b != NULL)
+		evbuffer_free(b);
+}
+
+static void
+peer_addr(struct evhttp_request *req, char *buf, size_t len)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	char *host = NULL;
+	uint16_t port = 0;
+
+	if (c != NULL)
+		evhttp_connection_get_peer(c, &host, &port);
+	snprintf(buf, len, "%s:%u", host != NULL ? host : "?", port);
+}
+
+static void
+refuse(struct httpd *h, struct evhttp_request *req, int code,
+    const char *reason, const char *who, const char *why)
+{
+	char addr[128];
+
+	h->refused++;
+	peer_addr(req, addr, sizeof(addr));
+	log_warnx("refused %s %s from %s%s%s: %s",
+	    evhttp_request_get_command(req) == EVHTTP_REQ_POST ? "POST" :
+	    "GET", evhttp_request_get_uri(req), addr, who ? " " : "",
+	    who ? who : "", why);
+	reply_plain(req, code, reason, why);
+}
+
+/* Seal plain to the request's reply key, sign, send 200. */
+static void
+reply_sealed(struct httpd *h, struct evhttp_request *req,
+    const uint8_t reply[32], const char *reqsig, const uint8_t *plain,
+    size_t len)
+{
+	struct evkeyvalq *oh = evhttp_request_get_output_headers(req);
+	struct evbuffer *b;
+	uint8_t *sealed;
+	size_t slen;
+	char sig[AUTH_SIG_B64 + 1];
+
+	auth_seal(reply, plain, len, &sealed, &slen);
+	if (auth_resp_sign(200, reqsig, sealed, slen, h->d->sk, sig) !=
+	    RB_OK || (b = evbuffer_new()) == NULL) {
+		free(sealed);
+		reply_plain(req, 500, "Internal Server Error", "cannot sign");
+		return;
+	}
+	evbuffer_add(b, sealed, slen);
+	free(sealed);
+	evhttp_add_header(oh, "Content-Type", "application/x-rebond-sealed");
+	evhttp_add_header(oh, HDR_SIG, sig);
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+	h->served++;
+}
+
+/* Replay cache: 0 if the nonce is new (and now remembered), RB_EEXIST
+ * if seen, RB_EBUSY if the table is full of live nonces. */
+static int
+nonce_check(struct httpd *h, uint32_t peer, const uint8_t n[16], time_t now)
+{
+	size_t i, slot, mask = NONCE_SLOTS - 1, free_slot = SIZE_MAX;
+
+	slot = (size_t)be_get(n, 4) & mask;	/* random bytes: a hash */
+	for (i = 0; i < 64; i++) {
+		struct nonce_slot *s = &h->nonces[(slot + i) & mask];
+
+		if (s->expires <= now) {
+			if (free_slot == SIZE_MAX)
+				free_slot = (slot + i) & mask;
+			continue;
+		}
+		if (s->peer == peer && memcmp(s->nonce, n, 16) == 0)
+			return RB_EEXIST;
+	}
+	if (free_slot == SIZE_MAX)
+		return RB_EBUSY;
+	memcpy(h->nonces[free_slot].nonce, n, 16);
+	h->nonces[free_slot].peer = peer;
+	/* Kept past both ends of the time window. */
+	h->nonces[free_slot].expires = now + 2 * AUTH_WINDOW + 1;
+	return RB_OK;
+}
+
+/* Token bucket per peer: 0, or RB_EBUSY when the peer is over its rate. */
+static int
+bucket_take(struct httpd *h, uint32_t peer)
+{
+	struct bucket *b;
+	struct timespec now;
+	double el;
+
+	if (h->d->rate <= 0)
+		return RB_OK;
+	if (peer >= h->nbuckets) {
+		size_t n = peer + 16;
+
+		h->buckets = xrealloc(h->buckets, n * sizeof(*h->buckets));
+		memset(h->buckets + h->nbuckets, 0,
+		    (n - h->nbuckets) * sizeof(*h->buckets));
+		h->nbuckets = n;
+	}
+	b = &h->buckets[peer];
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (b->last.tv_sec == 0)
+		b->tokens = BUCKET_BURST;
+	else {
+		el = (double)(now.tv_sec - b->last.tv_sec) +
+		    (double)(now.tv_nsec - b->last.tv_nsec) / 1e9;
+		b->tokens += el * (double)h->d->rate;
+		if (b->tokens > BUCKET_BURST)
+			b->tokens = BUCKET_BURST;
+	}
+	b->last = now;
+	if (b->tokens < 1.0)
+		return RB_EBUSY;
+	b->tokens -= 1.0;
+	return RB_OK;
+}
+
+static const char *
+header(struct evhttp_request *req, const char *name)
+{
+	return evhttp_find_header(evhttp_request_get_input_headers(req),
+	    name);
+}
+
+/* Authenticate req; on failure it is answered and 0 is returned. */
+static int
+authenticate(struct httpd *h, struct evhttp_request *req, struct call *c)
+{
+	struct store_txn *t;
+	struct auth_req ar;
+	struct evbuffer *in = evhttp_request_get_input_buffer(req);
+	const char *node, *tm, *nonce, *reply, *sig;
+	uint8_t pk[32], nb[AUTH_NONCE_LEN];
+	int64_t when;
+	time_t now = time(NULL);
+	size_t len;
+	int rc;
+
+	node = header(req, HDR_NODE);
+	tm = header(req, HDR_TIME);
+	nonce = header(req, HDR_NONCE);
+	reply = header(req, HDR_REPLY);
+	sig = header(req, HDR_SIG);
+	if (node == NULL || tm == NULL || nonce == NULL || reply == NULL ||
+	    sig == NULL) {
+		refuse(h, req, 401, "Unauthorized", NULL,
+		    "missing Rebond-* authentication headers");
+		return 0;
+	}
+	if (auth_key_parse(node, pk) != RB_OK) {
+		refuse(h, req, 401, "Unauthorized", NULL, "bad Rebond-Node");
+		return 0;
+	}
+	if ((t = store_read(h->d->store)) == NULL) {
+		reply_plain(req, 503, "Service Unavailable", "store trouble");
+		return 0;
+	}
+	memset(c, 0, sizeof(*c));
+	rc = store_origin_find_key(t, pk, &c->peer.origin);
+	if (rc == RB_OK)
+		rc = peer_get_id(t, c->peer.origin.id, &c->peer);
+	store_read_end(h->d->store);
+	if (rc != RB_OK) {
+		refuse(h, req, 401, "Unauthorized", node,
+		    "not a configured peer (rebondctl peer add)");
+		return 0;
+	}
+	if (parse_int(tm, 0, INT64_MAX, &when) != RB_OK ||
+	    when < (int64_t)now - AUTH_WINDOW ||
+	    when > (int64_t)now + AUTH_WINDOW) {
+		refuse(h, req, 401, "Unauthorized", c->peer.origin.name,
+		    "Rebond-Time too far from this node's clock (300 s)");
+		return 0;
+	}
+	/* The replay cache starts empty: refuse what was signed before. */
+	if (when < (int64_t)h->d->started - 1) {
+		refuse(h, req, 401, "Unauthorized", c->peer.origin.name,
+		    "request signed before this server started");
+		return 0;
+	}
+	if (strlen(nonce) != AUTH_NONCE_HEX ||
+	    hex_decode(nonce, AUTH_NONCE_HEX, nb, sizeof(nb)) != RB_OK) {
+		refuse(h, req, 401, "Unauthorized", c->peer.origin.name,
+		    "bad Rebond-Nonce");
+		return 0;
+	}
+	if (auth_key_parse(reply, c->reply) != RB_OK) {
+		refuse(h, req, 401, "Unauthorized", c->peer.origin.name,
+		    "bad Rebond-Reply-Key");
+		return 0;
+	}
+	memset(&ar, 0, sizeof(ar));
+	ar.method = evhttp_request_get_command(req) == EVHTTP_REQ_POST ?
+	    "POST" : "GET";
+	ar.path = evhttp_request_get_uri(req);
+	len = evbuffer_get_length(in);
+	ar.body = len ? evbuffer_pullup(in, -1) : NULL;
+	ar.blen = len;
+	ar.time = when;
+	memcpy(ar.nonce, nonce, AUTH_NONCE_HEX + 1);
+	memcpy(ar.reply, reply, AUTH_ID_LEN + 1);
+	memcpy(ar.dest, h->d->id, AUTH_ID_LEN + 1);
+	if (auth_req_verify(&ar, pk, sig) != RB_OK) {
+		refuse(h, req, 401, "Unauthorized", c->peer.origin.name,
+		    "bad signature (tampered, or meant for another node)");
+		return 0;
+	}
+	if ((rc = nonce_check(h, c->peer.origin.id, nb, now)) != RB_OK) {
+		refuse(h, req, rc == RB_EEXIST ? 401 : 503, rc == RB_EEXIST ?
+		    "Unauthorized" : "Service Unavailable",
+		    c->peer.origin.name, rc == RB_EEXIST ? "replayed request" :
+		    "replay cache full");
+		return 0;
+	}
+	if (bucket_take(h, c->peer.origin.id) != RB_OK) {
+		refuse(h, req, 429, "Too Many Requests", c->peer.origin.name,
+		    "over the request rate");
+		return 0;
+	}
+	memcpy(c->reqsig, sig, AUTH_SIG_B64 + 1);
+	if (len > 0 && auth_open_node(h->d->sk, ar.body, len, &c->body,
+	    &c->blen) != RB_OK) {
+		refuse(h, req, 400, "Bad Request", c->peer.origin.name,
+		    "body not sealed to this node");
+		return 0;
+	}
+	return 1;
+}
+
+/* Take w off the list and off its connection's close callback. */
+static void
+waiter_detach(struct waiter *w)
+{
+	struct evhttp_connection *conn;
+
+	TAILQ_REMOVE(&w->h->waiters, w, entry);
+	if (w->req != NULL &&
+	    (conn = evhttp_request_get_connection(w->req)) != NULL)
+		evhttp_connection_set_closecb(conn, NULL, NULL);
+}
+
+static void
+waiter_free(struct waiter *w)
+{
+	free(w->cur);
+	free(w);
+}
+
+static void
+waiter_answer(struct waiter *w)
+{
+	struct httpd *h = w->h;
+	struct sbuf out = { NULL, 0, 0 };
+	int rc;
+
+	waiter_detach(w);
+	rc = pull_answer(h->d->store, h->d->sk, h->d->pk, w->peer, w->cur,
+	    w->ncur, &out);
+	if (rc != RB_OK)
+		reply_plain(w->req, 503, "Service Unavailable",
+		    rb_strerror(rc));
+	else
+		reply_sealed(h, w->req, w->reply, w->reqsig, out.p, out.len);
+	sbuf_free(&out);
+	waiter_free(w);
+}
+
+static void
+waiter_closed(struct evhttp_connection *conn, void *arg)
+{
+	struct waiter *w = arg;
+
+	(void)conn;
+	log_debug("peer #%u went away during a long poll", w->peer);
+	w->req = NULL;
+	waiter_detach(w);
+	waiter_free(w);
+}
+
+static void
+tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd *h = arg;
+	struct waiter *w, *next;
+	struct store_txn *t;
+	struct timeval tv = { 0, POLL_TICK_MS * 1000 };
+	time_t now = time(NULL);
+	uint32_t serial;
+	int changed = 0;
+
+	(void)fd;
+	(void)what;
+	if (TAILQ_EMPTY(&h->waiters))
+		return;
+	if ((t = store_read(h->d->store)) != NULL) {
+		serial = store_serial(t);
+		changed = serial != h->serial;
+		h->serial = serial;
+		if (changed)
+			TAILQ_FOREACH(w, &h->waiters, entry)
+				if (pull_pending(t, w->peer, w->cur, w->ncur))
+					w->deadline = 0;
+		store_read_end(h->d->store);
+	}
+	for (w = TAILQ_FIRST(&h->waiters); w != NULL; w = next) {
+		next = TAILQ_NEXT(w, entry);
+		if (w->deadline <= now)
+			waiter_answer(w);
+	}
+	if (!TAILQ_EMPTY(&h->waiters))
+		evtimer_add(h->tick, &tv);
+}
+
+static void
+do_pull(struct httpd *h, struct evhttp_request *req, struct call *c)
+{
+	struct evhttp_connection *conn;
+	struct evkeyvalq q;
+	struct waiter *w, *old;
+	struct store_txn *t;
+	const char *ws;
+	int64_t wait = 0;
+	int pending = 1, nwait = 0;
+
+	TAILQ_INIT(&q);
+	if (evhttp_parse_query_str(evhttp_uri_get_query(
+	    evhttp_request_get_evhttp_uri(req)) ?
+	    evhttp_uri_get_query(evhttp_request_get_evhttp_uri(req)) : "",
+	    &q) != 0) {
+		refuse(h, req, 400, "Bad Request", c->peer.origin.name,
+		    "bad query");
+		return;
+	}
+	if ((ws = evhttp_find_header(&q, "wait")) != NULL &&
+	    parse_int(ws, 0, MAX_WAIT, &wait) != RB_OK) {
+		evhttp_clear_headers(&q);
+		refuse(h, req, 400, "Bad Request", c->peer.origin.name,
+		    "wait must be 0 to 60");
+		return;
+	}
+	evhttp_clear_headers(&q);
+	w = xcalloc(1, sizeof(*w));
+	w->h = h;
+	w->req = req;
+	w->peer = c->peer.origin.id;
+	memcpy(w->reply, c->reply, 32);
+	memcpy(w->reqsig, c->reqsig, sizeof(w->reqsig));
+	if (pull_parse(c->body, c->blen, &w->cur, &w->ncur) != RB_OK) {
+		free(w);
+		refuse(h, req, 400, "Bad Request", c->peer.origin.name,
+		    "bad cursor list");
+		return;
+	}
+	/* Two long polls per peer at most (one, and its reconnection). */
+	TAILQ_FOREACH(old, &h->waiters, entry)
+		if (old->peer == w->peer)
+			nwait++;
+	if (nwait >= MAX_POLLS) {
+		free(w->cur);
+		free(w);
+		refuse(h, req, 429, "Too Many Requests", c->peer.origin.name,
+		    "too many long polls at once (two nodes with one key?)");
+		return;
+	}
+	TAILQ_INSERT_TAIL(&h->waiters, w, entry);
+	if (wait > 0 && (t = store_read(h->d->store)) != NULL) {
+		pending = pull_pending(t, w->peer, w->cur, w->ncur);
+		if (!pending && TAILQ_FIRST(&h->waiters) == w)
+			h->serial = store_serial(t);
+		store_read_end(h->d->store);
+	}
+	log_debug("pull from %s (#%u): %zu cursors (%" PRIu64 "), wait %" PRId64 "s, %s",
+	    c->peer.origin.name, w->peer, w->ncur, w->ncur ? w->cur[0].after : 0, wait, pending ? "news" : "waiting");
+	if (pending || wait == 0) {
+		waiter_answer(w);
+		return;
+	}
+	w->deadline = time(NULL) + wait;
+	if ((conn = evhttp_request_get_connection(req)) != NULL)
+		evhttp_connection_set_closecb(conn, waiter_closed, w);
+	if (!evtimer_pending(h->tick, NULL)) {
+		struct timeval tv = { 0, POLL_TICK_MS * 1000 };
+
+		evtimer_add(h->tick, &tv);
+	}
+}
+
+static void
+handle(struct evhttp_request *req, void *arg)
+{
+	struct httpd *h = arg;
+	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
+	const char *path = u != NULL ? evhttp_uri_get_path(u) : NULL;
+	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	struct call c;
+
+	log_debug("%s %s", cmd == EVHTTP_REQ_POST ? "POST" : "GET",
+	    evhttp_request_get_uri(req));
+	if (path == NULL) {
+		refuse(h, req, 400, "Bad Request", NULL, "bad request line");
+		return;
+	}
+	if (strcmp(path, "/v1/pull") != 0) {
+		refuse(h, req, 404, "Not Found", NULL, "no such endpoint");
+		return;
+	}
+	if (cmd != EVHTTP_REQ_POST) {
+		refuse(h, req, 405, "Method Not Allowed", NULL, "POST only");
+		return;
+	}
+	if (!authenticate(h, req, &c))
+		return;
+	do_pull(h, req, &c);
+	free(c.body);
+}
+
+static int
+listen_on(const char *spec, char *err, size_t errlen)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd, on = 1;
+
+	if (net_parse_addr(spec, 8853, &ss, &len) != RB_OK) {
+		snprintf(err, errlen, "%s: expected ADDR:PORT", spec);
+		return -1;
+	}
+	if ((fd = socket(ss.ss_family, SOCK_STREAM | SOCK_NONBLOCK |
+	    SOCK_CLOEXEC, 0)) == -1) {
+		snprintf(err, errlen, "%s: socket: %s", spec, strerror(errno));
+		return -1;
+	}
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ss.ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
+	if (bind(fd, (struct sockaddr *)&ss, len) == -1 ||
+	    listen(fd, 64) == -1) {
+		snprintf(err, errlen, "%s: %s", spec, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+int
+httpd_start(struct syncd *d, const char *const *listen, int n, char *err,
+    size_t errlen)
+{
+	struct httpd *h;
+	int i, fd;
+
+	h = xcalloc(1, sizeof(*h));
+	h->d = d;
+	TAILQ_INIT(&h->waiters);
+	h->nonces = xcalloc(NONCE_SLOTS, sizeof(*h->nonces));
+	if ((h->http = evhttp_new(d->base)) == NULL)
+		fatalx("evhttp_new");
+	h->tick = evtimer_new(d->base, tick, h);
+	evhttp_set_max_body_size(h->http, MAX_BODY + AUTH_SEAL_OVERHEAD);
+	evhttp_set_max_headers_size(h->http, 8192);
+	evhttp_set_timeout(h->http, 20);
+	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+	evhttp_set_gencb(h->http, handle, h);
+	d->httpd = h;
+	for (i = 0; i < n; i++) {
+		if ((fd = listen_on(listen[i], err, errlen)) == -1)
+			return RB_ESYS;
+		if (evhttp_accept_socket_with_handle(h->http, fd) == NULL) {
+			snprintf(err, errlen, "%s: cannot serve", listen[i]);
+			close(fd);
+			return RB_ESYS;
+		}
+		log_info("serving peers on %s", listen[i]);
+	}
+	return RB_OK;
+}
+
+void
+httpd_stop(struct syncd *d)
+{
+	struct httpd *h = d->httpd;
+	struct waiter *w;
+
+	if (h == NULL)
+		return;
+	while ((w = TAILQ_FIRST(&h->waiters)) != NULL) {
+		waiter_detach(w);
+		waiter_free(w);
+	}
+	evhttp_free(h->http);
+	event_free(h->tick);
+	free(h->nonces);
+	free(h->buckets);
+	free(h);
+	d->httpd = NULL;
+}

@@ -1,0 +1,45 @@
+/*
+ * sync/syncd.h - the rebond-sync daemon: one libevent loop that serves
+ * peers over HTTP (httpd.c, libevent's evhttp) and pulls from them
+ * (client.c, libcurl's multi interface on the same loop).
+ */
+#ifndef REBOND_SYNC_SYNCD_H
+#define REBOND_SYNC_SYNCD_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "auth.h"
+#include "key.h"
+#include "store.h"
+
+struct event_base;
+struct httpd;
+struct client;
+
+/* Per peer counters, shown by /metrics and the logs. */
+struct syncd {
+	struct event_base	*base;
+	struct store		*store;
+	uint8_t			 sk[KEY_SK_LEN], pk[KEY_PK_LEN];
+	char			 id[AUTH_ID_LEN + 1];
+	time_t			 started;
+	int64_t			 wait;		/* long-poll seconds asked */
+	int64_t			 rate;		/* requests/s per peer */
+	int64_t			 retry_max;	/* longest backoff, seconds */
+	struct httpd		*httpd;
+	struct client		*client;
+};
+
+/* httpd.c: listen on each ADDR:PORT; RB_ESYS with err set. */
+int	httpd_start(struct syncd *, const char *const *listen, int n,
+	    char *err, size_t errlen);
+void	httpd_stop(struct syncd *);
+
+/* client.c: pull from every configured peer with a URL; peers are read
+ * again from the store every few seconds and on client_reload(). */
+int	client_start(struct syncd *);
+void	client_reload(struct syncd *);
+void	client_stop(struct syncd *);
+
+#endif
