@@ -6,4 +6,4 @@ dist_man_MANS = \
 	doc/rebond-sync.8 \
 	doc/rebondctl.8 \
 	doc/rebond.conf.5
-EXTRA_DIST += doc/feedback-loops.md
+EXTRA_DIST += doc/feedback-loops.md doc/admin-guide.md
