@@ -301,6 +301,15 @@ rc_index(int rcode)
 }
 
 static void
+count_rcode(struct answer_stats *st, int zone, int rcode)
+{
+	int i = rc_index(rcode);
+
+	st->rcode[i]++;
+	st->zone_rcode[zone < 0 ? ZONE_COUNT : zone][i]++;
+}
+
+static void
 w_header(struct wbuf *w, const struct query *q, uint16_t flags, int rcode,
     int qd)
 {
@@ -498,12 +507,12 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 	if (rcode == R_NOTIMP) {
 		w_header(&w, &q, 0, R_NOTIMP, 1);
 		w_bytes(&w, p + 12, q.qend - 12);
-		st->rcode[RC_NOTIMP]++;
+		count_rcode(st, -1, R_NOTIMP);
 		return w.over ? 0 : w.len;
 	}
 	if (rcode == R_FORMERR) {
 		w_header(&w, &q, 0, R_FORMERR, 0);
-		st->rcode[RC_FORMERR]++;
+		count_rcode(st, -1, R_FORMERR);
 		return w.over ? 0 : w.len;
 	}
 	limit = tcp ? cap : 512;
@@ -531,7 +540,7 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 			w_opt(&w, z, rcode == -2 ? 1 : 0);
 			set_count(&w, 2, 1);
 		}
-		st->rcode[rc_index(rcode)]++;
+		count_rcode(st, zone, rcode);
 		return w.over ? 0 : w.len;
 	}
 
@@ -600,8 +609,12 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 			w_txt(&w, z->ttl, text, n);
 			an++;
 		}
-		if (an)
+		if (an) {
 			st->listed[zone]++;
+			for (i = 0; i < l.n; i++)
+				if (l.r[i].reason <= REASON_MAX)
+					st->listed_code[zone][l.r[i].reason]++;
+		}
 	}
 	if (an == 0) {
 		/* NXDOMAIN or NODATA: the SOA tells how long to cache it. */
@@ -623,7 +636,7 @@ answer_query(const struct answer_zones *z, struct store_txn *txn,
 		w_opt(&w, z, 0);
 		set_count(&w, 2, 1);
 	}
-	st->rcode[rc_index(rcode)]++;
+	count_rcode(st, zone, rcode);
 	return w.over ? 0 : w.len;
 
 done:
@@ -634,6 +647,6 @@ done:
 		w_opt(&w, z, 0);
 		set_count(&w, 2, 1);
 	}
-	st->rcode[rc_index(rcode)]++;
+	count_rcode(st, zone, rcode);
 	return w.over ? 0 : w.len;
 }

@@ -43,6 +43,11 @@ struct answer_stats {
 	uint64_t	rcode[RC_COUNT];
 	uint64_t	listed[ZONE_COUNT];	/* answered "listed" */
 	uint64_t	zone_queries[ZONE_COUNT];
+	/* rcode[] again by zone; [ZONE_COUNT]: outside the zones, not
+	 * parsed, or refused before the name was looked at. */
+	uint64_t	zone_rcode[ZONE_COUNT + 1][RC_COUNT];
+	/* Listed answers by code (127.0.0.X), each code of an answer. */
+	uint64_t	listed_code[ZONE_COUNT][REASON_MAX + 1];
 };
 
 /* 0 or RB_EINVAL with err set. */

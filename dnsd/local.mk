@@ -2,7 +2,9 @@
 noinst_LIBRARIES += libdnsd.a
 libdnsd_a_SOURCES = \
 	%D%/answer.c %D%/answer.h \
+	%D%/exporter.c %D%/exporter.h \
 	%D%/policy.c %D%/policy.h \
+	%D%/rrl.c %D%/rrl.h \
 	%D%/server.c %D%/server.h
 
 sbin_PROGRAMS += rebond-dnsd

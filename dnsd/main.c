@@ -98,6 +98,7 @@ main(int argc, char *argv[])
 	if (realpath(conf.state_dir, abs) == NULL)
 		fatal("%s", conf.state_dir);
 	srv = server_new(&conf, dl, pl);
+	server_set_reload(srv, cpath, dir, verbose);
 	if (!foreground) {
 		if (daemon(0, 0) == -1)
 			fatal("daemon");

@@ -354,6 +354,16 @@ policy_init(struct policy *p, const struct conf *c, char *err,
 }
 
 void
+policy_reload(struct policy *p, struct policy *fresh)
+{
+	struct policy_conf old = p->conf;
+
+	p->conf = fresh->conf;
+	fresh->conf = old;
+	policy_free(fresh);
+}
+
+void
 policy_free(struct policy *p)
 {
 	int i;

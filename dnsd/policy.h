@@ -189,6 +189,9 @@ struct policy_result {
 int	policy_init(struct policy *, const struct conf *c, char *err,
 	    size_t errlen);
 void	policy_free(struct policy *);
+/* A reload: p takes the configuration of fresh (from policy_init), and
+ * keeps its counters, token buckets and warning state; fresh is freed. */
+void	policy_reload(struct policy *p, struct policy *fresh);
 
 /* Class of the sender of r under p's configuration. */
 int	policy_class(const struct policy_conf *, const struct policy_req *);

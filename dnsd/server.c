@@ -15,12 +15,17 @@
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <event2/http.h>
 #include <event2/listener.h>
 
 #include "answer.h"
+#include "exporter.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
+#include "notify.h"
 #include "policy.h"
+#include "rrl.h"
 #include "server.h"
 #include "util.h"
 
@@ -29,6 +34,7 @@
 #define UDP_ROUNDS	4	/* batches per callback before yielding */
 #define TCP_OUT_MAX	(256 * 1024)
 #define POL_OUT_MAX	(64 * 1024)	/* answers a client has not read */
+#define HTTP_TIMEOUT	10		/* seconds, metrics requests */
 
 struct udp_sock {
 	int		 fd;
@@ -50,6 +56,7 @@ struct pol_conn {
 	TAILQ_ENTRY(pol_conn)	 entry;		/* idle longest first */
 	struct bufferevent	*bev;
 	struct server		*srv;
+	struct sockaddr_storage	 sa;
 	char			 peer[64];
 	int			 allowed;
 	int			 closing;	/* flush, then close */
@@ -68,10 +75,25 @@ struct server {
 	struct evconnlistener	**tcp;
 	int			 ntcp;
 	int			 tcp_clients;
+	uint64_t		 tcp_accepted;
 	TAILQ_HEAD(, tcp_conn)	 conns;
 	int			 tcp_max;
 	struct timeval		 tcp_timeout;
 	struct event		*sigterm, *sigint, *sigusr1, *sighup;
+	struct rrl		 rrl;
+	struct evhttp		*http;		/* [dnsd] metrics, or NULL */
+	int64_t			 start_time;
+	char			 status[256];	/* what systemctl status shows */
+	/* SIGHUP: what to read again, and what is in force. */
+	int			 reloadable;
+	const char		*cpath, *cdir;
+	int			 verbose;
+	const struct strlist	*listen_cl, *plisten_cl;  /* -l, -p or NULL */
+	const struct conf	*boot;		/* at start: sockets, store */
+	const struct conf	*cur;		/* in force */
+	struct conf		*owned;		/* cur, after a reload */
+	uint64_t		 reloads_ok, reloads_failed;
+	int			 last_reload_ok;
 	/* The Postfix policy service. */
 	struct policy		 policy;
 	struct evconnlistener	**pol;
@@ -116,8 +138,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 	struct udp_sock *u = arg;
 	struct server *s = u->srv;
 	struct store_txn *txn;
-	int64_t now = rb_now();
-	int round, i, n, nout;
+	int64_t now = rb_now(), now_ms = 0;
+	int round, i, n, nout, verdict;
 
 	(void)what;
 	for (round = 0; round < UDP_ROUNDS; round++) {
@@ -136,6 +158,8 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				log_warn("recvmmsg");
 			return;
 		}
+		if (s->rrl.rate != 0)
+			now_ms = rrl_now_ms();
 		/* One short read transaction for the whole batch. */
 		txn = store_read(s->store);
 		for (i = 0, nout = 0; i < n; i++) {
@@ -148,11 +172,21 @@ udp_read(evutil_socket_t fd, short what, void *arg)
 				s->stats.dropped++;
 				continue;
 			}
+			/* Rate limiting decides first: a dropped answer
+			 * costs no parsing and no lookup. */
+			verdict = RRL_PASS;
+			if (s->rrl.rate != 0 && (verdict = rrl_check(&s->rrl,
+			    sa, now_ms)) == RRL_DROP) {
+				s->stats.queries++;
+				continue;
+			}
 			len = answer_query(&s->zones, txn, s->in[i],
 			    s->msg_in[i].msg_len, s->out[nout], UDP_BUF, 0,
 			    cidr_match(s->acl, s->nacl, sa), now, &s->stats);
 			if (len == 0)
 				continue;
+			if (verdict == RRL_SLIP)
+				len = rrl_slip_answer(s->out[nout], len);
 			s->iov_out[nout].iov_base = s->out[nout];
 			s->iov_out[nout].iov_len = len;
 			memset(&s->msg_out[nout], 0, sizeof(s->msg_out[nout]));
@@ -295,6 +329,7 @@ tcp_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	s->tcp_clients++;
+	s->tcp_accepted++;
 	TAILQ_INSERT_TAIL(&s->conns, c, entry);
 	bufferevent_setcb(c->bev, tcp_read, tcp_write, tcp_event, c);
 	bufferevent_setwatermark(c->bev, EV_WRITE, TCP_OUT_MAX / 2, 0);
@@ -413,7 +448,6 @@ pol_accept(struct evconnlistener *l, evutil_socket_t fd,
 	int n = 0;
 
 	(void)l;
-	(void)salen;
 	if (s->pol_clients >= s->tcp_max) {
 		/* Postfix reconnects when a kept-alive connection was
 		 * closed: make room by closing the one idle longest, among
@@ -440,6 +474,8 @@ pol_accept(struct evconnlistener *l, evutil_socket_t fd,
 	}
 	c = xcalloc(1, sizeof(*c));
 	c->srv = s;
+	if ((size_t)salen <= sizeof(c->sa))
+		memcpy(&c->sa, sa, (size_t)salen);
 	net_format_addr(sa, c->peer, sizeof(c->peer));
 	c->allowed = cidr_match(s->acl, s->nacl, sa);
 	policy_reader_init(&c->rd);
@@ -460,6 +496,247 @@ pol_accept(struct evconnlistener *l, evutil_socket_t fd,
 	bufferevent_enable(c->bev, EV_READ | EV_WRITE);
 }
 
+/* ---- metrics: GET /metrics on [dnsd] metrics (exporter.h) ---- */
+
+static void
+metrics_get(struct evhttp_request *req, void *arg)
+{
+	struct server *s = arg;
+	struct exporter_view v;
+	struct evbuffer *buf;
+	char *text = NULL;
+	size_t tlen = 0;
+	int rc;
+
+	if ((buf = evbuffer_new()) == NULL) {
+		evhttp_send_error(req, HTTP_SERVUNAVAIL, NULL);
+		return;
+	}
+	memset(&v, 0, sizeof(v));
+	v.dns = &s->stats;
+	v.policy = &s->policy.stats;
+	v.rrl = &s->rrl;
+	v.tcp_accepted = s->tcp_accepted;
+	v.tcp_clients = s->tcp_clients;
+	v.policy_clients = s->pol_clients;
+	v.start_time = s->start_time;
+	v.reloads_ok = s->reloads_ok;
+	v.reloads_failed = s->reloads_failed;
+	v.last_reload_ok = s->last_reload_ok;
+	exporter_write(buf, &v);
+	/* Then the store's figures (zones/metrics.h: listings by zone and
+	 * code, store size, feeder events), from LMDB's statistics: a few
+	 * milliseconds however many listings, between two batches. */
+	if ((rc = metrics_store_buf(s->store, &text, &tlen, NULL)) == RB_OK)
+		evbuffer_add(buf, text, tlen);
+	else
+		log_warnx("metrics: the store's figures: %s", rb_strerror(rc));
+	free(text);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+	evhttp_send_reply(req, HTTP_OK, "OK", buf);
+	evbuffer_free(buf);
+}
+
+static void
+metrics_other(struct evhttp_request *req, void *arg)
+{
+	(void)arg;
+	evhttp_send_error(req, HTTP_NOTFOUND, NULL);
+}
+
+static void
+metrics_listen(struct server *s, const char *addr)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (net_parse_addr(addr, 0, &ss, &len) != RB_OK)
+		fatalx("metrics: '%s' is not ADDR:PORT or [ADDR]:PORT", addr);
+	if ((fd = bind_socket(&ss, len, SOCK_STREAM)) == -1 ||
+	    listen(fd, 16) == -1)
+		fatal("metrics %s", addr);
+	if ((s->http = evhttp_new(s->base)) == NULL)
+		fatalx("evhttp_new failed");
+	evhttp_set_allowed_methods(s->http, EVHTTP_REQ_GET);
+	evhttp_set_timeout(s->http, HTTP_TIMEOUT);
+	evhttp_set_max_headers_size(s->http, 8192);
+	evhttp_set_max_body_size(s->http, 0);
+	evhttp_set_cb(s->http, "/metrics", metrics_get, s);
+	evhttp_set_gencb(s->http, metrics_other, s);
+	if (evhttp_accept_socket_with_handle(s->http, fd) == NULL)
+		fatal("metrics %s", addr);
+	log_info("metrics on http://%s/metrics", addr);
+}
+
+/* ---- SIGHUP: the configuration again ---- */
+
+static void
+set_status(struct server *s, const struct conf *c, const char *what)
+{
+	const struct strlist *l = s->listen_cl ? s->listen_cl : &c->listen;
+	const struct strlist *pl = s->plisten_cl ? s->plisten_cl :
+	    &c->policy_listen;
+
+	snprintf(s->status, sizeof(s->status), "%s%sDNS on %s%s%s%s%s",
+	    what ? what : "", what ? "; " : "", l->n ? l->v[0] : "-",
+	    l->n > 1 ? " and more" : "", pl->n ? ", policy service on " : "",
+	    pl->n ? pl->v[0] : "", s->rrl.rate ? ", rate limiting" : "");
+}
+
+/* Two passes: what changed against the configuration in force and is
+ * applied now; what differs from the configuration the sockets and the
+ * store were set up with, and takes a restart (said at every reload
+ * until then). */
+struct reload_diff {
+	const struct server	*s;
+	int			 restart_pass;
+	char			 applied[512];
+	char			 restart[512];
+};
+
+static void
+add_word(char *buf, size_t len, const char *section, const char *name)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s.%s", n ? " " : "", section, name);
+}
+
+/* Sort the changed options of rebond-dnsd's sections into those applied
+ * now and those that need a restart (sockets, the store). */
+static void
+diff_one(const char *section, const char *name, void *arg)
+{
+	struct reload_diff *d = arg;
+	int restart;
+
+	if (strcmp(section, "dnsd") == 0) {
+		if ((strcmp(name, "listen") == 0 && d->s->listen_cl) ||
+		    (strcmp(name, "policy-listen") == 0 && d->s->plisten_cl))
+			return;		/* -l and -p win over the file */
+		restart = strcmp(name, "listen") == 0 ||
+		    strcmp(name, "policy-listen") == 0 ||
+		    strcmp(name, "metrics") == 0;
+	} else if (strcmp(section, "global") == 0)
+		restart = strcmp(name, "state-dir") == 0 ||
+		    strcmp(name, "map-size") == 0;
+	else if (strcmp(section, "zones") == 0 ||
+	    strcmp(section, "policy-service") == 0)
+		restart = 0;
+	else
+		return;		/* [policy], [feeder], [sync]: others' */
+	if (restart && d->restart_pass)
+		add_word(d->restart, sizeof(d->restart), section, name);
+	else if (!restart && !d->restart_pass)
+		add_word(d->applied, sizeof(d->applied), section, name);
+}
+
+static void
+reload_failed(struct server *s, const char *err)
+{
+	char what[200];
+
+	log_warnx("SIGHUP: %s; the configuration in force is kept", err);
+	s->reloads_failed++;
+	s->last_reload_ok = 0;
+	snprintf(what, sizeof(what), "reload failed: %.150s", err);
+	set_status(s, s->cur, what);
+	notify_ready(s->status);
+}
+
+static void
+server_reload(struct server *s)
+{
+	struct reload_diff d;
+	struct conf *nc;
+	struct answer_zones z;
+	struct policy pol;
+	struct cidr *acl;
+	struct tcp_conn *tc;
+	struct pol_conn *pc;
+	const char *file;
+	char err[600];
+	int i;
+
+	notify_reloading();
+	nc = xcalloc(1, sizeof(*nc));
+	if (conf_read(nc, s->cpath, s->cdir, err, sizeof(err)) != RB_OK ||
+	    server_check(nc, s->listen_cl ? s->listen_cl : &nc->listen,
+	    s->plisten_cl ? s->plisten_cl : &nc->policy_listen, err,
+	    sizeof(err)) != RB_OK ||
+	    answer_zones_init(&z, nc, err, sizeof(err)) != RB_OK) {
+		reload_failed(s, err);
+		conf_free(nc);
+		free(nc);
+		return;
+	}
+	if (policy_init(&pol, nc, err, sizeof(err)) != RB_OK) {
+		reload_failed(s, err);
+		conf_free(nc);
+		free(nc);
+		return;
+	}
+	acl = xcalloc((size_t)nc->acl.n + 1, sizeof(*acl));
+	for (i = 0; i < nc->acl.n; i++)
+		cidr_parse(nc->acl.v[i], &acl[i]);	/* checked above */
+
+	memset(&d, 0, sizeof(d));
+	d.s = s;
+	conf_diff(s->cur, nc, diff_one, &d);
+	d.restart_pass = 1;
+	conf_diff(s->boot, nc, diff_one, &d);
+	file = nc->path ? nc->path : "the embedded defaults";
+	log_info("SIGHUP: reloaded %s: %s%s%s%s", file,
+	    d.applied[0] ? "applied " : "no change to apply",
+	    d.applied, d.restart[0] ? "; a restart is needed for " : "",
+	    d.restart);
+
+	/* Nothing fails from here on. */
+	s->zones = z;
+	free(s->acl);
+	s->acl = acl;
+	s->nacl = nc->acl.n;
+	TAILQ_FOREACH(tc, &s->conns, entry)
+		tc->allowed = cidr_match(s->acl, s->nacl,
+		    (struct sockaddr *)&tc->peer);
+	policy_reload(&s->policy, &pol);
+	s->tcp_max = (int)nc->tcp_clients;
+	s->tcp_timeout.tv_sec = nc->tcp_timeout;
+	s->pol_timeout.tv_sec = nc->policy_timeout;
+	TAILQ_FOREACH(tc, &s->conns, entry)
+		if (!tc->closing)
+			bufferevent_set_timeouts(tc->bev, &s->tcp_timeout,
+			    &s->tcp_timeout);
+	TAILQ_FOREACH(pc, &s->pconns, entry) {
+		int was = pc->allowed;
+
+		pc->allowed = cidr_match(s->acl, s->nacl,
+		    (struct sockaddr *)&pc->sa);
+		if (was && !pc->allowed)
+			policy_warn(&s->policy, rb_now(), "%s is now outside "
+			    "the acl: DUNNO to all its requests", pc->peer);
+		if (!pc->closing)
+			bufferevent_set_timeouts(pc->bev, &s->pol_timeout,
+			    &s->pol_timeout);
+	}
+	rrl_configure(&s->rrl, nc);
+	if (!s->verbose)
+		log_setlevel(conf_log_level(nc));
+	if (s->owned != NULL) {
+		conf_free(s->owned);
+		free(s->owned);
+	}
+	s->owned = nc;
+	s->cur = nc;
+	s->reloads_ok++;
+	s->last_reload_ok = 1;
+	set_status(s, nc, d.restart[0] ? "reloaded, restart needed" :
+	    "reloaded");
+	notify_ready(s->status);
+}
+
 static void
 on_signal(evutil_socket_t sig, short what, void *arg)
 {
@@ -467,17 +744,22 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		/* Listings are read live from the store; only a restart
-		 * applies a changed configuration.  Not dying on HUP keeps
-		 * a reload or a stray signal from stopping DNS. */
-		log_info("SIGHUP: listings need no reload; restart to apply "
-		    "configuration changes");
+		/* Listings are read live from the store: a reload is for
+		 * the configuration.  Not dying on HUP keeps a stray signal
+		 * from stopping DNS. */
+		if (s->reloadable)
+			server_reload(s);
+		else {
+			notify_reloading();
+			log_info("SIGHUP: listings need no reload");
+			notify_ready(s->status);
+		}
 		return;
 	}
 	if (sig == SIGUSR1) {
 		log_info("queries %llu dropped %llu truncated %llu noerror %llu "
 		    "nxdomain %llu refused %llu formerr %llu servfail %llu "
-		    "tcp clients %d",
+		    "rrl slipped %llu dropped %llu tcp clients %d",
 		    (unsigned long long)s->stats.queries,
 		    (unsigned long long)s->stats.dropped,
 		    (unsigned long long)s->stats.truncated,
@@ -486,6 +768,8 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		    (unsigned long long)s->stats.rcode[RC_REFUSED],
 		    (unsigned long long)s->stats.rcode[RC_FORMERR],
 		    (unsigned long long)s->stats.rcode[RC_SERVFAIL],
+		    (unsigned long long)s->rrl.slipped,
+		    (unsigned long long)s->rrl.dropped,
 		    s->tcp_clients);
 		if (s->npol > 0) {
 			const struct policy_stats *p = &s->policy.stats;
@@ -508,6 +792,7 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 		}
 		return;
 	}
+	notify_stopping();
 	log_info("signal %d: stopping", (int)sig);
 	event_base_loopbreak(s->base);
 }
@@ -566,6 +851,12 @@ server_check(const struct conf *c, const struct strlist *listen,
 			    plisten->v[i]);
 			return RB_EINVAL;
 		}
+	if (c->metrics[0] && net_parse_addr(c->metrics, 0, &ss, &len) !=
+	    RB_OK) {
+		snprintf(err, errlen, "%s%smetrics: '%s' is not ADDR:PORT or "
+		    "[ADDR]:PORT", file, sep, c->metrics);
+		return RB_EINVAL;
+	}
 	return RB_OK;
 }
 
@@ -595,6 +886,12 @@ server_new(const struct conf *c, const struct strlist *listen,
 	s->pol_timeout.tv_sec = c->policy_timeout;
 	if (policy_init(&s->policy, c, err, sizeof(err)) != RB_OK)
 		fatalx("%s", err);
+	rrl_configure(&s->rrl, c);
+	s->boot = s->cur = c;
+	s->listen_cl = listen == &c->listen ? NULL : listen;
+	s->plisten_cl = plisten == &c->policy_listen ? NULL : plisten;
+	s->start_time = rb_now();
+	s->last_reload_ok = 1;
 	if ((s->base = event_base_new()) == NULL)
 		fatalx("event_base_new failed");
 	s->udp = xcalloc((size_t)listen->n + 1, sizeof(*s->udp));
@@ -645,7 +942,24 @@ server_new(const struct conf *c, const struct strlist *listen,
 		s->npol++;
 		log_info("Postfix policy service on %s", plisten->v[i]);
 	}
+	if (c->metrics[0])
+		metrics_listen(s, c->metrics);
+	if (s->rrl.rate)
+		log_info("rate limiting UDP answers: %lld a second per /%d "
+		    "IPv4 or /%d IPv6 prefix, slip %d", (long long)s->rrl.rate,
+		    s->rrl.v4bits, s->rrl.v6bits, s->rrl.slip);
+	set_status(s, c, NULL);
 	return s;
+}
+
+void
+server_set_reload(struct server *s, const char *path, const char *dir,
+    int verbose)
+{
+	s->reloadable = 1;
+	s->cpath = path;
+	s->cdir = dir;
+	s->verbose = verbose;
 }
 
 int
@@ -661,6 +975,9 @@ server_run(struct server *s, struct store *st)
 	evsignal_add(s->sigterm, NULL);
 	evsignal_add(s->sigint, NULL);
 	evsignal_add(s->sigusr1, NULL);
+	/* Sockets bound, store open, signals caught: queries that arrive
+	 * now are answered. */
+	notify_ready(s->status);
 	return event_base_dispatch(s->base) == -1 ? RB_ESYS : RB_OK;
 }
 
@@ -677,7 +994,14 @@ server_free(struct server *s)
 		pol_close(TAILQ_FIRST(&s->pconns));
 	for (i = 0; i < s->npol; i++)
 		evconnlistener_free(s->pol[i]);
+	if (s->http != NULL)
+		evhttp_free(s->http);
 	policy_free(&s->policy);
+	rrl_free(&s->rrl);
+	if (s->owned != NULL) {
+		conf_free(s->owned);
+		free(s->owned);
+	}
 	for (i = 0; i < s->nudp; i++) {
 		event_free(s->udp[i].ev);
 		close(s->udp[i].fd);

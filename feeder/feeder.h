@@ -34,6 +34,12 @@ struct feed_stats {
 struct feed *feed_new(const struct conf *, struct store *,
 	    struct classifier *);
 void	feed_free(struct feed *);
+/* A reload: the following batches use c (which must outlive the feed or
+ * the next call) and cls; returns the classifier used until now, for the
+ * caller to free.  Call feed_flush() first, so that the lines already
+ * queued are classified with the rules in force when they came. */
+struct classifier *feed_reconfigure(struct feed *, const struct conf *c,
+	    struct classifier *cls);
 
 /* Bulk mode (--stdin): much larger transactions, for throughput. */
 void	feed_bulk(struct feed *, int on);

@@ -17,6 +17,7 @@
 #include "input.h"
 #include "log.h"
 #include "net.h"
+#include "notify.h"
 #include "util.h"
 
 #define READ_BUF	(256 * 1024)
@@ -198,10 +199,39 @@ follow_tick(evutil_socket_t fd, short what, void *arg)
 	feed_flush(fw->f);
 }
 
-static void
-on_stop(evutil_socket_t sig, short what, void *arg)
+/* SIGHUP: the caller's reload (input_set_reload), the feed of the loop
+ * it runs in, what systemctl status is to say. */
+static const char *(*reload_fn)(struct feed *, void *);
+static void *reload_arg;
+static struct feed *running;
+static char status[300];
+
+void
+input_set_reload(const char *(*fn)(struct feed *, void *), void *arg)
 {
+	reload_fn = fn;
+	reload_arg = arg;
+}
+
+static void
+on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	const char *st;
+
 	(void)what;
+	if (sig == SIGHUP) {
+		/* The store is read live and the file followed across
+		 * rotation: a HUP is for the configuration and the rules,
+		 * and one from logrotate must not stop the feeder. */
+		notify_reloading();
+		if (reload_fn != NULL && running != NULL &&
+		    (st = reload_fn(running, reload_arg)) != NULL)
+			notify_ready(st);
+		else
+			notify_ready(status);
+		return;
+	}
+	notify_stopping();
 	log_info("signal %d: stopping", (int)sig);
 	event_base_loopbreak(arg);
 }
@@ -210,20 +240,37 @@ static void
 add_signals(struct event_base *base, struct event **ev)
 {
 	signal(SIGPIPE, SIG_IGN);
-	/* Nothing to reload (the store is read live, the file is followed
-	 * across rotation): a HUP from logrotate must not stop it. */
-	signal(SIGHUP, SIG_IGN);
-	ev[0] = evsignal_new(base, SIGTERM, on_stop, base);
-	ev[1] = evsignal_new(base, SIGINT, on_stop, base);
+	ev[0] = evsignal_new(base, SIGTERM, on_signal, base);
+	ev[1] = evsignal_new(base, SIGINT, on_signal, base);
+	ev[2] = evsignal_new(base, SIGHUP, on_signal, base);
 	evsignal_add(ev[0], NULL);
 	evsignal_add(ev[1], NULL);
+	evsignal_add(ev[2], NULL);
+}
+
+/* The input is open and the signals are caught: tell systemd. */
+static void
+ready(struct feed *f, const char *doing, const char *what)
+{
+	running = f;
+	snprintf(status, sizeof(status), "%s %s", doing, what);
+	notify_ready(status);
+}
+
+static void
+free_signals(struct event **ev)
+{
+	event_free(ev[0]);
+	event_free(ev[1]);
+	event_free(ev[2]);
+	running = NULL;
 }
 
 int
 input_follow(struct feed *f, const char *path, int poll_ms)
 {
 	struct follow fw;
-	struct event *sigs[2];
+	struct event *sigs[3];
 	struct stat st;
 	uint64_t ino, off;
 	char rotated[4096];
@@ -271,13 +318,15 @@ input_follow(struct feed *f, const char *path, int poll_ms)
 	fw.every.tv_usec = (poll_ms % 1000) * 1000;
 	fw.tick = event_new(fw.base, -1, EV_PERSIST, follow_tick, &fw);
 	event_add(fw.tick, &fw.every);
+	/* Ready once the file is open: catching up with a long backlog is
+	 * work of the running service, not of its start. */
+	ready(f, "following", path);
 	follow_tick(-1, 0, &fw);
 	rc = event_base_dispatch(fw.base);
 	drain(&fw);
 	feed_flush(f);
 	event_free(fw.tick);
-	event_free(sigs[0]);
-	event_free(sigs[1]);
+	free_signals(sigs);
 	event_base_free(fw.base);
 	close(fw.fd);
 	free(fw.s.buf);
@@ -375,7 +424,7 @@ input_syslog(struct feed *f, const char *spec, int flush_ms)
 {
 	struct syslog_in *in = xcalloc(1, sizeof(*in));
 	struct event_base *base;
-	struct event *rd, *tick, *sigs[2];
+	struct event *rd, *tick, *sigs[3];
 	struct timeval every = { flush_ms / 1000, (flush_ms % 1000) * 1000 };
 	int rc;
 
@@ -390,13 +439,13 @@ input_syslog(struct feed *f, const char *spec, int flush_ms)
 	event_add(rd, NULL);
 	event_add(tick, &every);
 	log_info("receiving syslog on %s", spec);
+	ready(f, "receiving syslog on", spec);
 	rc = event_base_dispatch(base);
 	syslog_read(in->fd, 0, in);
 	feed_flush(f);
 	event_free(rd);
 	event_free(tick);
-	event_free(sigs[0]);
-	event_free(sigs[1]);
+	free_signals(sigs);
 	event_base_free(base);
 	close(in->fd);
 	if (strncmp(spec, "unix:", 5) == 0)

@@ -78,6 +78,113 @@ keep_rejected(const struct conf *c, const char *buf, size_t len,
 	log_warnx("mail not used (%s), kept as %s", why, path);
 }
 
+/* SIGHUP (input_set_reload): the configuration file and the rules file
+ * again.  The new rules and [policy], [zones], [feeder] scope, corr-ttl
+ * and msgid-ttl, and log-level apply to the lines that follow; the input,
+ * batch-delay, state-dir and map-size take a restart.  A file that does
+ * not parse, or rules that do not, leave everything as it was. */
+struct reload {
+	const char		*cpath, *dir;
+	int			 verbose;
+	int			 input_given;	/* --follow, --syslog */
+	const struct conf	*boot;		/* at start: input, store */
+	const struct conf	*cur;		/* in force */
+	struct conf		*owned;		/* cur, after a reload */
+	struct classifier	*cls;		/* in force */
+	char			 status[300];
+};
+
+static void
+add_word(char *buf, size_t len, const char *section, const char *name)
+{
+	size_t n = strlen(buf);
+
+	snprintf(buf + n, len - n, "%s%s.%s", n ? " " : "", section, name);
+}
+
+/* Changed against the configuration in force: applied; different from
+ * the one the feeder started with, for what only a start sets up: a
+ * restart is needed (said at every reload until then). */
+struct diff {
+	int	input_given;
+	int	restart_pass;
+	char	applied[512];
+	char	restart[512];
+};
+
+static void
+diff_one(const char *section, const char *name, void *arg)
+{
+	struct diff *d = arg;
+	int restart;
+
+	if (strcmp(section, "global") != 0 && strcmp(section, "zones") != 0 &&
+	    strcmp(section, "policy") != 0 && strcmp(section, "feeder") != 0)
+		return;		/* [dnsd], [policy-service], [sync]: others' */
+	if (d->input_given && strcmp(section, "feeder") == 0 &&
+	    (strcmp(name, "follow") == 0 || strcmp(name, "syslog") == 0))
+		return;		/* the command line wins over the file */
+	restart = (strcmp(section, "global") == 0 &&
+	    (strcmp(name, "state-dir") == 0 ||
+	    strcmp(name, "map-size") == 0)) ||
+	    (strcmp(section, "feeder") == 0 && (strcmp(name, "follow") == 0 ||
+	    strcmp(name, "syslog") == 0 || strcmp(name, "batch-delay") == 0));
+	if (restart && d->restart_pass)
+		add_word(d->restart, sizeof(d->restart), section, name);
+	else if (!restart && !d->restart_pass)
+		add_word(d->applied, sizeof(d->applied), section, name);
+}
+
+static const char *
+reload(struct feed *f, void *arg)
+{
+	struct reload *r = arg;
+	struct conf *nc = xcalloc(1, sizeof(*nc));
+	struct classifier *cls = classify_new();
+	struct diff d;
+	char err[600];
+
+	if (conf_read(nc, r->cpath, r->dir, err, sizeof(err)) != RB_OK ||
+	    (nc->rules[0] && classify_load(cls, nc->rules, err,
+	    sizeof(err)) != RB_OK)) {
+		log_warnx("SIGHUP: %s; the configuration and rules in force "
+		    "are kept", err);
+		snprintf(r->status, sizeof(r->status), "reload failed: %.200s",
+		    err);
+		classify_free(cls);
+		conf_free(nc);
+		free(nc);
+		return r->status;
+	}
+	memset(&d, 0, sizeof(d));
+	d.input_given = r->input_given;
+	conf_diff(r->cur, nc, diff_one, &d);
+	d.restart_pass = 1;
+	conf_diff(r->boot, nc, diff_one, &d);
+	/* The lines read before the HUP go with the rules they came under
+	 * (unless the store refuses the batch: then they wait, and the new
+	 * rules read them). */
+	feed_flush(f);
+	classify_free(feed_reconfigure(f, nc, cls));
+	r->cls = cls;
+	if (r->owned != NULL) {
+		conf_free(r->owned);
+		free(r->owned);
+	}
+	r->owned = nc;
+	r->cur = nc;
+	if (!r->verbose)
+		log_setlevel(conf_log_level(nc));
+	log_info("SIGHUP: reloaded %s: %s%s%s%s%s%s",
+	    nc->path ? nc->path : "the embedded defaults",
+	    nc->rules[0] ? "rules read again from " : "built-in rules only",
+	    nc->rules, d.applied[0] ? "; applied " : "", d.applied,
+	    d.restart[0] ? "; a restart is needed for " : "", d.restart);
+	snprintf(r->status, sizeof(r->status), "reloaded%s",
+	    d.restart[0] ? ", restart needed" : "");
+	return r->status;
+}
+
 static int
 read_mail(const struct conf *c, struct feed *f)
 {
@@ -126,6 +233,7 @@ main(int argc, char *argv[])
 	};
 	struct conf conf;
 	struct classifier *cls;
+	struct reload rl;
 	struct store *store;
 	struct feed *f;
 	const char *cpath = NULL, *dir = NULL, *arg = NULL;
@@ -164,6 +272,8 @@ main(int argc, char *argv[])
 		conf_free(&conf);
 		return 0;
 	}
+	memset(&rl, 0, sizeof(rl));
+	rl.input_given = in != IN_NONE;
 	if (in == IN_NONE) {
 		if (conf.follow[0]) {
 			in = IN_FOLLOW;
@@ -183,6 +293,12 @@ main(int argc, char *argv[])
 		fatalx("%s", err);
 	}
 	f = feed_new(&conf, store, cls);
+	rl.cpath = cpath;
+	rl.dir = dir;
+	rl.verbose = verbose;
+	rl.boot = rl.cur = &conf;
+	rl.cls = cls;
+	input_set_reload(reload, &rl);
 	poll = conf.batch_delay > 0 ? (int)(conf.batch_delay * 1000) : 200;
 	switch (in) {
 	case IN_STDIN:
@@ -203,7 +319,11 @@ main(int argc, char *argv[])
 	}
 	feed_free(f);
 	store_close(store);
-	classify_free(cls);
+	classify_free(rl.cls);
+	if (rl.owned != NULL) {
+		conf_free(rl.owned);
+		free(rl.owned);
+	}
 	conf_free(&conf);
 	return rc;
 }

@@ -3,12 +3,15 @@
 # the directories configure found (--with-systemdsystemunitdir,
 # --with-sysusersdir; "no" skips them).
 REBOND_UNITS = contrib/systemd/rebond-dnsd.service \
-	contrib/systemd/rebond-feeder.service
+	contrib/systemd/rebond-feeder.service \
+	contrib/systemd/rebond-sync.service
 EXTRA_DIST += contrib/systemd/rebond-dnsd.service.in \
-	contrib/systemd/rebond-feeder.service.in contrib/systemd/rebond.sysusers
+	contrib/systemd/rebond-feeder.service.in \
+	contrib/systemd/rebond-sync.service.in contrib/systemd/rebond.sysusers
 noinst_DATA += $(REBOND_UNITS)
 CLEANFILES += $(REBOND_UNITS) contrib/systemd/rebond-dnsd.service.tmp \
-	contrib/systemd/rebond-feeder.service.tmp
+	contrib/systemd/rebond-feeder.service.tmp \
+	contrib/systemd/rebond-sync.service.tmp
 
 if SYSTEMD_UNITS
 systemdsystemunit_DATA = $(REBOND_UNITS)
@@ -21,6 +24,9 @@ contrib/systemd/rebond-dnsd.service: $(srcdir)/contrib/systemd/rebond-dnsd.servi
 	$(AM_V_GEN)$(MKDIR_P) contrib/systemd && \
 	$(rebond_edit) $(srcdir)/$@.in > $@.tmp && mv $@.tmp $@
 contrib/systemd/rebond-feeder.service: $(srcdir)/contrib/systemd/rebond-feeder.service.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) contrib/systemd && \
+	$(rebond_edit) $(srcdir)/$@.in > $@.tmp && mv $@.tmp $@
+contrib/systemd/rebond-sync.service: $(srcdir)/contrib/systemd/rebond-sync.service.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) contrib/systemd && \
 	$(rebond_edit) $(srcdir)/$@.in > $@.tmp && mv $@.tmp $@
 

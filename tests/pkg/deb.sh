@@ -82,7 +82,8 @@ ok "the configuration and the rules are in /etc/rebond" \
     has /etc/rebond/rebond.conf /etc/rebond/classify.rules
 ok "the systemd units are in /lib/systemd/system" \
     has /lib/systemd/system/rebond-dnsd.service \
-    /lib/systemd/system/rebond-feeder.service
+    /lib/systemd/system/rebond-feeder.service \
+    /lib/systemd/system/rebond-sync.service
 ok "the sysusers.d file is /usr/lib/sysusers.d/rebond.conf" \
     has /usr/lib/sysusers.d/rebond.conf
 ok "the state directory /var/lib/rebond is shipped" has /var/lib/rebond
@@ -106,6 +107,10 @@ ok "postinst creates the rebond user and enables the units" sh -c \
     grep -q "systemd-sysusers" "$2" && grep -q "adduser --system" "$2" &&
     grep -q "rebond-dnsd.service" "$2" &&
     grep -q "rebond-feeder.service" "$2"' _ "$DEB" "$T/postinst"
+ok "postinst installs rebond-sync.service without enabling it" sh -c \
+    'grep -q "deb-systemd-helper debian-installed .rebond-sync.service." "$1" &&
+    ! grep -q "deb-systemd-helper debian-installed .rebond-dnsd.service." "$1"' \
+    _ "$T/postinst"
 ok "prerm stops the units, postrm purges them and the state" sh -c \
     'dpkg-deb -I "$1" prerm | grep -q "rebond-dnsd.service" &&
     dpkg-deb -I "$1" postrm > "$2" && grep -q "rm -rf /var/lib/rebond" "$2" &&
@@ -118,8 +123,24 @@ ok "the units run the installed programs on /etc/rebond/rebond.conf" \
     sh -c 'grep -qx "ExecStart=/usr/sbin/rebond-dnsd -f -c /etc/rebond/rebond.conf" "$1" &&
     grep -qx "ExecStartPre=/usr/sbin/rebond-dnsd -n -c /etc/rebond/rebond.conf" "$1" &&
     grep -qx "ExecStart=/usr/sbin/rebond-feeder -c /etc/rebond/rebond.conf" "$2" &&
-    grep -qx "ExecStartPre=/usr/sbin/rebond-feeder -n -c /etc/rebond/rebond.conf" "$2"' \
-    _ "$U/rebond-dnsd.service" "$U/rebond-feeder.service"
+    grep -qx "ExecStartPre=/usr/sbin/rebond-feeder -n -c /etc/rebond/rebond.conf" "$2" &&
+    grep -qx "ExecStart=/usr/sbin/rebond-sync -c /etc/rebond/rebond.conf" "$3" &&
+    grep -qx "ExecStartPre=/usr/sbin/rebond-sync -n -c /etc/rebond/rebond.conf" "$3"' \
+    _ "$U/rebond-dnsd.service" "$U/rebond-feeder.service" \
+    "$U/rebond-sync.service"
+ok "the units are Type=notify and reload on SIGHUP, checking first" sh -c \
+    'for u; do n=${u##*/}; n=${n%.service}
+	for l in Type=notify NotifyAccess=main \
+	    "ExecReload=/usr/sbin/$n -n -c /etc/rebond/rebond.conf" \
+	    "ExecReload=/bin/kill -HUP \$MAINPID"; do
+	    grep -qxF "$l" "$u" || { echo "$u: no $l"; exit 1; }
+	done
+    done' _ "$U/rebond-dnsd.service" "$U/rebond-feeder.service" \
+    "$U/rebond-sync.service"
+ok "rebond-sync reaches peers and reads its key in /var/lib/rebond" sh -c \
+    'grep -qx "RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" "$1" &&
+    grep -qx "StateDirectory=rebond" "$1" && grep -qx "CapabilityBoundingSet=" "$1" &&
+    ! grep -q "^AmbientCapabilities" "$1"' _ "$U/rebond-sync.service"
 ok "the units run as rebond, hardened, with /var/lib/rebond" sh -c \
     'for u; do for l in User=rebond Group=rebond StateDirectory=rebond \
 	NoNewPrivileges=yes ProtectSystem=strict ProtectHome=yes \
@@ -127,9 +148,10 @@ ok "the units run as rebond, hardened, with /var/lib/rebond" sh -c \
 	"RestrictAddressFamilies=AF_INET AF_INET6 AF_UNIX" \
 	SystemCallFilter=@system-service; do
 	grep -qx "$l" "$u" || { echo "$u: no $l"; exit 1; }
-    done; done' _ "$U/rebond-dnsd.service" "$U/rebond-feeder.service"
+    done; done' _ "$U/rebond-dnsd.service" "$U/rebond-feeder.service" \
+    "$U/rebond-sync.service"
 if command -v systemd-analyze >/dev/null 2>&1; then
-	for u in rebond-dnsd rebond-feeder; do
+	for u in rebond-dnsd rebond-feeder rebond-sync; do
 		sed -e "s|=/usr/sbin/|=$R/usr/sbin/|" \
 		    -e "s| /etc/rebond/| $R/etc/rebond/|" \
 		    "$U/$u.service" > "$T/$u.service"
