@@ -40,6 +40,7 @@ struct store_txn {
 	/* This node's origin, loaded on first use in a write. */
 	int		 self_loaded;
 	struct origin	 self;
+	int		 lstat;		/* statistics kept: 1, not: -1 */
 };
 
 /* Translate LMDB's errors at the boundary. */
@@ -306,6 +307,10 @@ store_origin_foreach(struct store_txn *t, origin_fn fn, void *arg)
 	return ret;
 }
 
+static int lsince_put(MDB_txn *, struct store *, int64_t);
+static int lsince_get(MDB_txn *, struct store *, int64_t *);
+static int lstat_backfill(struct store_txn *, void *);
+
 /* The schema version: RB_OK, RB_ENOENT when none is written yet (a new
  * store), RB_EVERSION or RB_ECORRUPT. */
 static int
@@ -343,8 +348,10 @@ store_init(struct store *s, MDB_txn *txn)
 		memset(&self, 0, sizeof(self));
 		snprintf(self.name, sizeof(self.name), "self");
 		self.trust = TRUST_FULL;
-		return origin_put(&t, &self);
+		if ((rc = origin_put(&t, &self)) != RB_OK)
+			return rc;
 	}
+	return lsince_put(txn, s, rb_now());
 }
 
 int
@@ -354,7 +361,7 @@ store_open(struct store **sp, const char *dir, int64_t map_size, int flags,
 	struct store *s;
 	MDB_txn *txn = NULL;
 	struct stat st;
-	int rc, i, dead, fresh = 0;
+	int rc, i, dead, fresh = 0, backfill = 0;
 	unsigned int envflags = MDB_NOTLS | MDB_NORDAHEAD;
 	const char *what = "data.mdb";
 
@@ -424,12 +431,21 @@ store_open(struct store **sp, const char *dir, int64_t map_size, int flags,
 	}
 	if (fresh && (rc = store_init(s, txn)) != RB_OK)
 		goto failrb;
+	if (!fresh && !(flags & STORE_RDONLY)) {
+		int64_t since;
+
+		backfill = lsince_get(txn, s, &since) == RB_ENOENT;
+	}
 	/* Commit even a read-only transaction: LMDB closes the DBI handles
 	 * opened in a transaction that is aborted. */
-	if ((rc = mdb_txn_commit(txn)) != 0) {
-		txn = NULL;
+	rc = mdb_txn_commit(txn);
+	txn = NULL;
+	if (rc != 0)
 		goto fail;
-	}
+	/* Listing statistics for a store of an older build (store.h); without
+	 * them the counts are walked, so a failure is no reason to stop. */
+	if (backfill && (rc = store_write(s, lstat_backfill, NULL)) != RB_OK)
+		log_warnx("%s: listing statistics: %s", dir, rb_strerror(rc));
 	*sp = s;
 	return RB_OK;
 
@@ -717,14 +733,181 @@ store_evidence_foreach(struct store_txn *t, const struct zkey *k,
 	return ret;
 }
 
+/* Listing statistics in `meta` (store.h): "lx" buckets of listings by
+ * expiry, "ld" changes per day, "lsince". */
+#define LX_KEYLEN	(2 + 1 + 1 + 8)
+#define LD_KEYLEN	(2 + 1 + 4)
+
+static int
+lx_add(struct store_txn *t, int zone, int code, int64_t expires, int delta)
+{
+	uint8_t kbuf[LX_KEYLEN], vbuf[8];
+	MDB_val key = { sizeof(kbuf), kbuf }, val;
+	uint64_t n = 0;
+	int rc;
+
+	memcpy(kbuf, "lx", 2);
+	kbuf[2] = (uint8_t)zone;
+	kbuf[3] = (uint8_t)code;
+	be_put(kbuf + 4, (uint64_t)expires, 8);
+	rc = mdb_get(t->txn, t->s->dbi[DB_META], &key, &val);
+	if (rc == 0 && val.mv_size == 8)
+		n = be_get(val.mv_data, 8);
+	else if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	/* Never below zero, whatever a damaged entry did before. */
+	n = delta < 0 && n < (uint64_t)-delta ? 0 : n + (uint64_t)delta;
+	if (n == 0) {
+		rc = mdb_del(t->txn, t->s->dbi[DB_META], &key, NULL);
+		return rc == MDB_NOTFOUND ? RB_OK : mdb_err(rc);
+	}
+	be_put(vbuf, n, 8);
+	val.mv_size = sizeof(vbuf);
+	val.mv_data = vbuf;
+	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_META], &key, &val, 0));
+}
+
+/* The time a key stops being listed: its latest expiry, 0 if never. */
+static int64_t
+listing_end(const struct listing *l)
+{
+	int64_t end = 0;
+	int i;
+
+	for (i = 0; i < l->n; i++) {
+		if (l->r[i].expires == 0)
+			return 0;
+		if (l->r[i].expires > end)
+			end = l->r[i].expires;
+	}
+	return end;
+}
+
+/* Add (delta 1) or take away (-1) the buckets of a stored listing. */
+static int
+lx_account(struct store_txn *t, int zone, const struct listing *l, int delta)
+{
+	int i, rc;
+
+	if (l->n == 0)
+		return RB_OK;
+	for (i = 0; i < l->n; i++)
+		if ((rc = lx_add(t, zone, l->r[i].reason, l->r[i].expires,
+		    delta)) != RB_OK)
+			return rc;
+	return lx_add(t, zone, 0, listing_end(l), delta);
+}
+
+static int
+same_buckets(const struct listing *a, const struct listing *b)
+{
+	int i;
+
+	if (a->n != b->n)
+		return 0;
+	for (i = 0; i < a->n; i++)
+		if (a->r[i].reason != b->r[i].reason ||
+		    a->r[i].expires != b->r[i].expires)
+			return 0;
+	return 1;
+}
+
+/* A key started (listed) or stopped (!listed) being listed at now. */
+static int
+ld_add(struct store_txn *t, int zone, int64_t now, int listed)
+{
+	uint8_t kbuf[LD_KEYLEN], vbuf[8];
+	MDB_val key = { sizeof(kbuf), kbuf }, val;
+	uint64_t a = 0, d = 0;
+	int rc;
+
+	memcpy(kbuf, "ld", 2);
+	kbuf[2] = (uint8_t)zone;
+	be_put(kbuf + 3, (uint64_t)(now > 0 ? now / 86400 : 0), 4);
+	rc = mdb_get(t->txn, t->s->dbi[DB_META], &key, &val);
+	if (rc == 0 && val.mv_size == 8) {
+		a = be_get(val.mv_data, 4);
+		d = be_get((const uint8_t *)val.mv_data + 4, 4);
+	} else if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	if (listed && a < UINT32_MAX)
+		a++;
+	else if (!listed && d < UINT32_MAX)
+		d++;
+	be_put(vbuf, a, 4);
+	be_put(vbuf + 4, d, 4);
+	val.mv_size = sizeof(vbuf);
+	val.mv_data = vbuf;
+	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_META], &key, &val, 0));
+}
+
+static int
+lsince_put(MDB_txn *txn, struct store *s, int64_t when)
+{
+	MDB_val k = { 6, "lsince" }, v;
+	uint8_t buf[8];
+
+	be_put(buf, (uint64_t)when, 8);
+	v.mv_size = sizeof(buf);
+	v.mv_data = buf;
+	return mdb_err(mdb_put(txn, s->dbi[DB_META], &k, &v, 0));
+}
+
+static int
+lsince_get(MDB_txn *txn, struct store *s, int64_t *when)
+{
+	MDB_val k = { 6, "lsince" }, v;
+	int rc;
+
+	if ((rc = mdb_get(txn, s->dbi[DB_META], &k, &v)) != 0)
+		return mdb_err(rc);
+	if (v.mv_size != 8)
+		return RB_ECORRUPT;
+	*when = (int64_t)be_get(v.mv_data, 8);
+	return RB_OK;
+}
+
+/* A store written before the statistics were kept: one walk of the
+ * listing table (in store_write, which grows the map if need be). */
+static int
+lstat_backfill(struct store_txn *t, void *arg)
+{
+	MDB_cursor *c;
+	MDB_val key, val;
+	int64_t since;
+	int rc, ret = RB_OK;
+
+	(void)arg;
+	if ((rc = lsince_get(t->txn, t->s, &since)) != RB_ENOENT)
+		return rc;	/* kept already (another process), or error */
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_LISTING], &c)) != 0)
+		return mdb_err(rc);
+	while ((rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) == 0) {
+		const uint8_t *kp = key.mv_data;
+		struct listing l;
+
+		if (key.mv_size < 2 || kp[0] >= ZONE_COUNT ||
+		    listing_decode(val.mv_data, val.mv_size, &l) != RB_OK)
+			continue;
+		if ((ret = lx_account(t, kp[0], &l, 1)) != RB_OK)
+			break;
+	}
+	mdb_cursor_close(c);
+	if (ret != RB_OK)
+		return ret;
+	if (rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return lsince_put(t->txn, t->s, rb_now());
+}
+
 static int
 listing_update(struct store_txn *t, const struct zkey *k, int64_t now)
 {
 	struct evidence few[EVIDENCE_FEW], *ev;
-	struct listing l;
+	struct listing l, old;
 	uint8_t kbuf[1 + DOMAIN_MAX + 1], vbuf[LISTING_ENC_MAX];
 	MDB_val key, val;
-	int n, rc;
+	int n, rc, had = 0, was;
 
 	if ((n = evidence_all(t, k, few, &ev)) < 0)
 		return n;
@@ -733,6 +916,31 @@ listing_update(struct store_txn *t, const struct zkey *k, int64_t now)
 		free(ev);
 	key.mv_size = listing_key(k, kbuf);
 	key.mv_data = kbuf;
+	/* The statistics follow the change from the stored listing, in a
+	 * store that keeps them (else a later backfill counts them). */
+	if (t->lstat == 0) {
+		int64_t since;
+
+		t->lstat = lsince_get(t->txn, t->s, &since) == RB_OK ? 1 : -1;
+	}
+	if (t->lstat > 0) {
+		rc = mdb_get(t->txn, t->s->dbi[DB_LISTING], &key, &val);
+		if (rc == 0)
+			had = listing_decode(val.mv_data, val.mv_size, &old) ==
+			    RB_OK;
+		else if (rc != MDB_NOTFOUND)
+			return mdb_err(rc);
+		if (!had)
+			old.n = 0;
+		if (!same_buckets(&old, &l) &&
+		    ((rc = lx_account(t, k->zone, &old, -1)) != RB_OK ||
+		    (rc = lx_account(t, k->zone, &l, 1)) != RB_OK))
+			return rc;
+		was = old.n > 0 && listing_active(&old, now) > 0;
+		if (was != (l.n > 0) &&
+		    (rc = ld_add(t, k->zone, now, l.n > 0)) != RB_OK)
+			return rc;
+	}
 	if (l.n == 0) {
 		rc = mdb_del(t->txn, t->s->dbi[DB_LISTING], &key, NULL);
 		return rc == MDB_NOTFOUND ? RB_OK : mdb_err(rc);
@@ -1136,4 +1344,132 @@ store_kv_range(struct store_txn *t, int db, const void *from, size_t flen,
     kv_fn fn, void *arg)
 {
 	return kv_walk(t, db, from, flen, 0, fn, arg);
+}
+
+/* Listing statistics (store.h). */
+
+struct lcount_walk {
+	struct listing_counts	*out;
+	int64_t			 now, from;
+};
+
+static int
+lcount_walked(const struct zkey *k, const struct listing *cl, void *arg)
+{
+	struct lcount_walk *w = arg;
+	struct listing l = *cl;
+	int64_t end = listing_end(cl);
+	int i;
+
+	if (listing_active(&l, w->now) == 0) {
+		w->out->expired[k->zone]++;
+		if (end >= w->from)
+			w->out->expired_in[k->zone]++;
+		return 0;
+	}
+	w->out->keys[k->zone]++;
+	for (i = 0; i < l.n; i++)
+		w->out->codes[k->zone][l.r[i].reason]++;
+	return 0;
+}
+
+int
+store_listing_counts(struct store_txn *t, int64_t now, uint32_t day_from,
+    uint32_t day_to, struct listing_counts *out)
+{
+	MDB_cursor *c;
+	MDB_val key = { 2, "lx" }, val;
+	MDB_cursor_op op = MDB_SET_RANGE;
+	int64_t from = (int64_t)day_from * 86400;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = lsince_get(t->txn, t->s, &out->since)) == RB_ENOENT) {
+		struct lcount_walk w = { out, now, from };
+
+		out->since = 0;
+		return store_listing_foreach(t, -1, lcount_walked, &w);
+	}
+	if (rc != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_META], &c)) != 0)
+		return mdb_err(rc);
+	/* "lx" . zone . code . expires: every bucket, at most a few per hour
+	 * of the longest expiry, per zone and code. */
+	while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
+		const uint8_t *kp = key.mv_data;
+		int64_t exp;
+		uint64_t n;
+		int z, code;
+
+		op = MDB_NEXT;
+		if (key.mv_size < 2 || memcmp(kp, "lx", 2) != 0)
+			break;
+		if (key.mv_size != LX_KEYLEN || val.mv_size != 8 ||
+		    (z = kp[2]) >= ZONE_COUNT || (code = kp[3]) > REASON_MAX)
+			continue;
+		exp = (int64_t)be_get(kp + 4, 8);
+		n = be_get(val.mv_data, 8);
+		if (exp == 0 || exp > now) {
+			if (code == 0)
+				out->keys[z] += n;
+			else
+				out->codes[z][code] += n;
+		} else if (code == 0) {
+			out->expired[z] += n;
+			if (exp >= from)
+				out->expired_in[z] += n;
+		}
+	}
+	if (rc == 0 || rc == MDB_NOTFOUND) {
+		/* "ld" . zone . day: a few entries a day. */
+		key.mv_size = 2;
+		key.mv_data = "ld";
+		op = MDB_SET_RANGE;
+		while ((rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
+			const uint8_t *kp = key.mv_data;
+			uint32_t day;
+
+			op = MDB_NEXT;
+			if (key.mv_size < 2 || memcmp(kp, "ld", 2) != 0)
+				break;
+			if (key.mv_size != LD_KEYLEN || val.mv_size != 8 ||
+			    kp[2] >= ZONE_COUNT)
+				continue;
+			day = (uint32_t)be_get(kp + 3, 4);
+			if (day < day_from || day > day_to)
+				continue;
+			out->listed[kp[2]] += be_get(val.mv_data, 4);
+			out->delisted[kp[2]] +=
+			    be_get((const uint8_t *)val.mv_data + 4, 4);
+		}
+	}
+	mdb_cursor_close(c);
+	if (rc != 0 && rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	return RB_OK;
+}
+
+int
+store_info(struct store_txn *t, struct store_info *out)
+{
+	MDB_envinfo info;
+	MDB_stat st;
+	int i, rc;
+
+	memset(out, 0, sizeof(*out));
+	if ((rc = mdb_env_info(t->s->env, &info)) != 0 ||
+	    (rc = mdb_env_stat(t->s->env, &st)) != 0)
+		return mdb_err(rc);
+	out->map_size = info.me_mapsize;
+	out->page_size = st.ms_psize;
+	out->used = ((uint64_t)info.me_last_pgno + 1) * st.ms_psize;
+	for (i = 0; i < DB_COUNT && i < STORE_DB_MAX; i++) {
+		if ((rc = mdb_stat(t->txn, t->s->dbi[i], &st)) != 0)
+			return mdb_err(rc);
+		out->db[i].name = db_names[i];
+		out->db[i].entries = st.ms_entries;
+	}
+	out->ndb = i;
+	return RB_OK;
 }

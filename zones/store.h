@@ -99,6 +99,53 @@ typedef int (*evidence_fn)(const struct evidence *, void *arg);
 int	store_evidence_foreach(struct store_txn *, const struct zkey *k,
 	    evidence_fn fn, void *arg);
 
+/*
+ * Listing statistics.  Every write of a listing keeps, in `meta`, how
+ * many listings of each zone expire at each time (per code, and per key
+ * at its latest expiry) and how many keys started or stopped being
+ * listed each day, so that these counts cost a walk of a few thousand
+ * entries, not of the listing table:
+ *
+ *   "lx" . zone . code . be64(expires) -> be64 listings (code 0: keys)
+ *   "ld" . zone . be32(day)            -> be32 listed . be32 delisted
+ *   "lsince"                           -> be64 time they are kept from
+ *
+ * A store written by an older build gets them on its first open for
+ * writing (one walk); read-only before that, store_listing_counts()
+ * walks the table and knows no changes (since = 0).
+ */
+struct listing_counts {
+	int64_t		since;		/* statistics kept since; 0: walked */
+	uint64_t	keys[ZONE_COUNT];	/* answered as listed at now */
+	uint64_t	codes[ZONE_COUNT][REASON_MAX + 1]; /* listed keys with
+						 * 127.0.0.<code> */
+	uint64_t	expired[ZONE_COUNT];	/* kept, every code expired */
+	uint64_t	expired_in[ZONE_COUNT];	/* of those, expired since
+						 * the start of day_from */
+	uint64_t	listed[ZONE_COUNT];	/* started being listed on
+						 * days [day_from, day_to] */
+	uint64_t	delisted[ZONE_COUNT];	/* stopped by a deletion on
+						 * those days (not expiry) */
+};
+/* Days are Unix days (time / 86400, UTC). */
+int	store_listing_counts(struct store_txn *, int64_t now,
+	    uint32_t day_from, uint32_t day_to, struct listing_counts *out);
+
+/* The environment's size and the entries of each database, from LMDB's
+ * own statistics (no walk). */
+#define STORE_DB_MAX	16
+struct store_info {
+	uint64_t	map_size;	/* bytes mapped */
+	uint64_t	used;		/* bytes of the pages in use */
+	uint64_t	page_size;
+	int		ndb;
+	struct {
+		const char	*name;	/* "listing", "counters", ... */
+		uint64_t	 entries;
+	}		db[STORE_DB_MAX];
+};
+int	store_info(struct store_txn *, struct store_info *out);
+
 int	store_origin_get(struct store_txn *, uint32_t id, struct origin *out);
 /* The origin whose public key is pk (through `okeys`): 0 or RB_ENOENT
  * (also for the all-zero key). */
