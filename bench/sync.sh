@@ -38,7 +38,7 @@ echo "import of $N listings on A: $((t1 - t0)) ms"
 sleep 0.3
 t0=$(ms)
 ${PERF:-} "$SYNC" -c "$T/B.conf" -d "$T/B" -v -l "127.0.0.1:$pb" 2>"$T/B.log" & PIDS="$PIDS $!"
-while ! "$CTL" -c "$T/B.conf" -d "$T/B" peer list | grep -q " seq=$N\$"; do
+while ! "$CTL" -c "$T/B.conf" -d "$T/B" peer list | grep -Eq " seq=$N( |\$)"; do
 	sleep 0.2
 	[ $(( $(ms) - t0 )) -lt 600000 ] || { echo "no full sync in 10 min"; tail "$T/B.log"; exit 1; }
 done

@@ -14,7 +14,9 @@
 #include "../feeder/event.h"
 #include "../sync/key.h"
 #include "../sync/peer.h"
+#include "checkdomain.h"
 #include "conf.h"
+#include "ctl.h"
 #include "dnset.h"
 #include "log.h"
 #include "store.h"
@@ -27,6 +29,7 @@ static struct store *store;
 static const char *opt_reason, *opt_scope = "local", *opt_status;
 static const char *opt_by;
 static const char *opt_key, *opt_url, *opt_trust, *opt_share;
+static char *opt_clients;		/* --client, blank-separated */
 static int64_t opt_days = -1;
 static int opt_json;
 
@@ -48,8 +51,17 @@ usage(int status)
 	    "  export ZONE           dump a zone in rbldnsd dnset format\n"
 	    "  classify              SMTP replies on stdin, one a line: "
 	    "CLASS<TAB>SUB<TAB>reply\n"
-	    "  stats [--by sender|sender-domain|recipient-domain|client] "
+	    "  stats [--by sender|sender-domain|recipient-domain|client|peer] "
 	    "[--days N] [--json]\n"
+	    "  report [--days N] [--json]  what happened: rates, listings, "
+	    "senders, domains\n"
+	    "  metrics               the store's figures for Prometheus\n"
+	    "  check-domain DOMAIN [--relay-ip IP]... [--selector S]... "
+	    "[--server ADDR[:PORT]]\n"
+	    "               [--envelope-domain D] [--dkim-domain D] "
+	    "[--lang en|fr] [--json]\n"
+	    "                        SPF, DKIM and DMARC diagnosis of a sender "
+	    "domain\n"
 	    "  config                print the effective configuration\n"
 	    "  keygen                create this node's key ([sync] key-file "
 	    "or\n"
@@ -57,9 +69,10 @@ usage(int status)
 	    "overwrites a key\n"
 	    "  id                    print this node's id (its public key)\n"
 	    "  peer add NAME --key ID --url URL [--trust full|partial|observe] "
-	    "[--share yes|no]\n"
+	    "[--share yes|no] [--client CIDR|sasl:NAME]...\n"
 	    "                        add a peer or change one (defaults: "
-	    "observe, no)\n"
+	    "observe, no); --client: how our MTA sees its relay, whose "
+	    "bounces are reported back to it\n"
 	    "  peer list             the peers, one a line\n"
 	    "  peer del NAME         forget a peer (its records stay, "
 	    "trust observe)\n"
@@ -80,6 +93,21 @@ open_store(void)
 	if (store_open(&store, conf.state_dir, conf.map_size, 0, err,
 	    sizeof(err)) != RB_OK)
 		fatalx("%s", err);
+}
+
+/* ctl.h */
+struct store *
+ctl_store(void)
+{
+	if (store == NULL)
+		open_store();
+	return store;
+}
+
+void
+ctl_usage(void)
+{
+	usage(1);
 }
 
 static int
@@ -668,166 +696,6 @@ cmd_classify(int argc, char **argv)
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 
-struct stat_row {
-	char		key[ADDR_MAX + 1];
-	uint64_t	c[EV_CLASS_COUNT];
-	uint64_t	sent;		/* outcomes that reached a verdict */
-	double		bounce;		/* (hard + soft) / sent */
-};
-
-struct stat_ctx {
-	uint32_t	 from, to;
-	struct stat_row	*rows;
-	size_t		 n, cap;
-};
-
-static int
-stat_add(const void *k, size_t kl, const void *v, size_t vl, void *arg)
-{
-	struct stat_ctx *x = arg;
-	const uint8_t *kp = k;
-	struct stat_row *r;
-	uint32_t day;
-	size_t len;
-	int i;
-
-	if (kl < 6 || (len = kp[1]) + 6 != kl || len > ADDR_MAX)
-		return 0;
-	day = (uint32_t)be_get(kp + 2 + len, 4);
-	if (day < x->from || day > x->to)
-		return 0;
-	/* Keys sort by (kind, key, day): one key's days are adjacent. */
-	r = x->n ? &x->rows[x->n - 1] : NULL;
-	if (r == NULL || strlen(r->key) != len ||
-	    memcmp(r->key, kp + 2, len) != 0) {
-		if (x->n == x->cap) {
-			x->cap = x->cap ? x->cap * 2 : 256;
-			x->rows = xrealloc(x->rows, x->cap * sizeof(*x->rows));
-		}
-		r = &x->rows[x->n++];
-		memset(r, 0, sizeof(*r));
-		memcpy(r->key, kp + 2, len);
-	}
-	for (i = 0; i < EV_CLASS_COUNT && (size_t)(i + 1) * 4 <= vl; i++)
-		r->c[i] += be_get((const uint8_t *)v + 4 * i, 4);
-	return 0;
-}
-
-static int
-worst_first(const void *a, const void *b)
-{
-	const struct stat_row *x = a, *y = b;
-
-	if (x->bounce != y->bounce)
-		return x->bounce < y->bounce ? 1 : -1;
-	if (x->sent != y->sent)
-		return x->sent < y->sent ? 1 : -1;
-	return strcmp(x->key, y->key);
-}
-
-static void
-json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-static int
-cmd_stats(int argc, char **argv)
-{
-	static const struct { const char *name; int kind; } bys[] = {
-		{ "node", CNT_NODE }, { "sender", CNT_SNDR },
-		{ "sender-domain", CNT_SDOM },
-		{ "recipient-domain", CNT_RDOM }, { "client", CNT_CLIENT },
-	};
-	struct stat_ctx x;
-	struct store_txn *t;
-	uint8_t prefix = CNT_NODE;
-	size_t i;
-	int j, kind = -1, rc;
-	uint32_t today = (uint32_t)(rb_now() / 86400);
-	int64_t days = opt_days > 0 ? opt_days : 7;
-
-	(void)argv;
-	if (argc != 0)
-		usage(1);
-	for (i = 0; i < sizeof(bys) / sizeof(bys[0]); i++)
-		if (strcmp(opt_by ? opt_by : "node", bys[i].name) == 0)
-			kind = bys[i].kind;
-	if (kind < 0)
-		fatalx("--by %s: expected sender, sender-domain, "
-		    "recipient-domain or client", opt_by);
-	prefix = (uint8_t)kind;
-	memset(&x, 0, sizeof(x));
-	x.to = today;
-	x.from = (int64_t)today + 1 > days ? today + 1 - (uint32_t)days : 0;
-	open_store();
-	if ((t = store_read(store)) == NULL)
-		fatalx("cannot read the store");
-	rc = store_kv_foreach(t, KV_COUNTERS, &prefix, 1, stat_add, &x);
-	store_read_end(store);
-	if (rc < 0)
-		fatalx("stats: %s", rb_strerror(rc));
-	for (i = 0; i < x.n; i++) {
-		struct stat_row *r = &x.rows[i];
-
-		r->sent = r->c[EV_DELIVERED] + r->c[EV_HARD] + r->c[EV_SOFT] +
-		    r->c[EV_MESSAGE_REJECTED] + r->c[EV_IP_BLOCKED];
-		r->bounce = r->sent ? (double)(r->c[EV_HARD] + r->c[EV_SOFT]) /
-		    (double)r->sent : 0;
-	}
-	if (x.n > 1)
-		qsort(x.rows, x.n, sizeof(*x.rows), worst_first);
-	if (opt_json) {
-		printf("[");
-		for (i = 0; i < x.n; i++) {
-			printf("%s\n  {\"key\": ", i ? "," : "");
-			json_str(kind == CNT_NODE ? "node" : x.rows[i].key);
-			for (j = 0; j < EV_CLASS_COUNT; j++)
-				printf(", \"%s\": %llu", ev_class_name(j),
-				    (unsigned long long)x.rows[i].c[j]);
-			printf(", \"sent\": %llu, \"bounce_rate\": %.4f}",
-			    (unsigned long long)x.rows[i].sent,
-			    x.rows[i].bounce);
-		}
-		printf("%s]\n", x.n ? "\n" : "");
-	} else {
-		printf("%-32s %8s %8s %6s %6s %6s %6s %6s %6s %6s %7s\n",
-		    kind == CNT_NODE ? "" : opt_by, "sent", "deliv", "hard",
-		    "soft", "refus", "ipblk", "compl", "defer", "ourbl",
-		    "bounce");
-		for (i = 0; i < x.n; i++) {
-			const struct stat_row *r = &x.rows[i];
-
-			printf("%-32s %8llu %8llu %6llu %6llu %6llu %6llu "
-			    "%6llu %6llu %6llu %6.2f%%\n",
-			    kind == CNT_NODE ? "node" : r->key,
-			    (unsigned long long)r->sent,
-			    (unsigned long long)r->c[EV_DELIVERED],
-			    (unsigned long long)r->c[EV_HARD],
-			    (unsigned long long)r->c[EV_SOFT],
-			    (unsigned long long)r->c[EV_MESSAGE_REJECTED],
-			    (unsigned long long)r->c[EV_IP_BLOCKED],
-			    (unsigned long long)r->c[EV_COMPLAINT],
-			    (unsigned long long)r->c[EV_DEFERRED_TEMPORARY],
-			    (unsigned long long)r->c[EV_BLOCKED_BY_LIST],
-			    100 * r->bounce);
-		}
-	}
-	free(x.rows);
-	return fflush(stdout) == 0 ? 0 : 1;
-}
-
 static int
 do_self_key(struct store_txn *t, void *arg)
 {
@@ -908,8 +776,13 @@ do_peer_add(struct store_txn *t, void *arg)
 {
 	struct peer_args *a = arg;
 
-	return peer_add(t, a->name, a->key, opt_url, a->trust, a->share,
+	int rc;
+
+	rc = peer_add(t, a->name, a->key, opt_url, a->trust, a->share,
 	    &a->why);
+	if (rc == RB_OK && opt_clients != NULL)
+		rc = peer_set_clients(t, a->name, opt_clients, &a->why);
+	return rc;
 }
 
 static int
@@ -921,14 +794,15 @@ do_peer_del(struct store_txn *t, void *arg)
 static int
 print_peer(const struct peer *p, void *arg)
 {
-	char id[KEY_B64_LEN + 1];
+	char id[KEY_B64_LEN + 1], score[256];
 
-	(void)arg;
 	key_pubkey_b64(p->origin.key, id, sizeof(id));
-	printf("%s trust=%s share=%s url=%s id=%s seq=%llu%s\n",
+	ctl_peer_score(arg, p->origin.id, score, sizeof(score));
+	printf("%s trust=%s share=%s url=%s id=%s seq=%llu%s%s%s%s\n",
 	    p->origin.name, trust_name(p->origin.trust),
 	    p->flags & PEER_SHARE ? "yes" : "no", p->url, id,
 	    (unsigned long long)p->origin.last_seq,
+	    p->clients[0] ? " clients=" : "", p->clients, score,
 	    p->origin.flags & ORIGIN_QUARANTINED ? " QUARANTINED" : "");
 	return ferror(stdout) ? RB_ESYS : 0;
 }
@@ -964,6 +838,14 @@ cmd_peer(int argc, char **argv)
 		if (opt_trust && (a.trust = trust_parse(opt_trust)) < 0)
 			fatalx("--trust %s: expected full, partial or observe",
 			    opt_trust);
+		if (opt_clients != NULL) {
+			char norm[PEER_CLIENTS_MAX + 1];
+			const char *why = "?";
+
+			if (peer_clients_parse(opt_clients, norm, &why) !=
+			    RB_OK)
+				fatalx("--client %s: %s", opt_clients, why);
+		}
 		if (opt_share && strcmp(opt_share, "yes") == 0)
 			a.share = 1;
 		else if (opt_share && strcmp(opt_share, "no") != 0)
@@ -994,7 +876,7 @@ cmd_peer(int argc, char **argv)
 		open_store();
 		if ((t = store_read(store)) == NULL)
 			fatalx("cannot read the store");
-		rc = peer_foreach(t, print_peer, NULL);
+		rc = peer_foreach(t, print_peer, t);
 		store_read_end(store);
 		if (rc < 0)
 			fatalx("peer list: %s", rb_strerror(rc));
@@ -1022,6 +904,8 @@ main(int argc, char *argv[])
 		{ "url", required_argument, NULL, 'U' },
 		{ "trust", required_argument, NULL, 'T' },
 		{ "share", required_argument, NULL, 'H' },
+		{ "client", required_argument, NULL, 'L' },
+		CHECKDOMAIN_LONGOPTS,
 		{ NULL, 0, NULL, 0 }
 	};
 	const char *cpath = NULL, *dir = NULL, *cmd;
@@ -1041,6 +925,15 @@ main(int argc, char *argv[])
 		case 'U': opt_url = optarg; break;
 		case 'T': opt_trust = optarg; break;
 		case 'H': opt_share = optarg; break;
+		case 'L': {
+			char *n;
+
+			xasprintf(&n, "%s%s%s", opt_clients ? opt_clients : "",
+			    opt_clients ? " " : "", optarg);
+			free(opt_clients);
+			opt_clients = n;
+			break;
+		}
 		case 'D':
 			if (parse_int(optarg, 0, 36500, &opt_days) != RB_OK)
 				fatalx("--days %s: expected 0 to 36500",
@@ -1050,7 +943,9 @@ main(int argc, char *argv[])
 			printf("rebondctl %s\n", PACKAGE_VERSION);
 			return 0;
 		case 'h': usage(0); break;
-		default: usage(1);
+		default:
+			if (checkdomain_option(ch, optarg) != 0)
+				usage(1);
 		}
 	}
 	if (optind >= argc)
@@ -1076,13 +971,19 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "classify") == 0)
 		rc = cmd_classify(argc, argv);
 	else if (strcmp(cmd, "stats") == 0)
-		rc = cmd_stats(argc, argv);
+		rc = ctl_stats(&conf, opt_by, opt_days, opt_json, argc, argv);
+	else if (strcmp(cmd, "report") == 0)
+		rc = ctl_report(&conf, opt_days, opt_json, argc, argv);
+	else if (strcmp(cmd, "metrics") == 0)
+		rc = ctl_metrics(argc, argv);
 	else if (strcmp(cmd, "keygen") == 0)
 		rc = cmd_keygen(argc, argv);
 	else if (strcmp(cmd, "id") == 0)
 		rc = cmd_id(argc, argv);
 	else if (strcmp(cmd, "peer") == 0)
 		rc = cmd_peer(argc, argv);
+	else if (strcmp(cmd, "check-domain") == 0)
+		rc = checkdomain_main(&conf, argc, argv, opt_json);
 	else if (strcmp(cmd, "config") == 0) {
 		conf_dump(&conf, stdout);
 		rc = 0;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <ldns/sha1.h>
@@ -16,6 +17,8 @@
 #include "log.h"
 #include "logline.h"
 #include "mail.h"
+#include "peer.h"
+#include "report.h"
 #include "util.h"
 
 #define BATCH_LINES	20000		/* followed files, syslog */
@@ -27,6 +30,7 @@
 #define SWEEP_EVERY	3600
 #define SWEEP_CHUNK	10000
 #define MALFORMED_LOUD	10	/* warnings before going quiet */
+#define PEERS_EVERY	10
 
 struct feed {
 	const struct conf	*conf;
@@ -56,6 +60,15 @@ struct feed {
 	struct feed_stats	 run, st;
 	int64_t			 last_sweep;
 	uint64_t		 loud;
+
+	/* Peers whose relays hand us mail (peer.h clients), read again
+	 * every PEERS_EVERY seconds; during an event, the peer that handed
+	 * us its mail (0: none) and the event, for the reports. */
+	struct peer		*peers;
+	size_t			 npeers;
+	int64_t			 peers_at;
+	uint32_t		 cur_peer;
+	const struct event	*cur_ev;
 };
 
 struct centry {
@@ -93,6 +106,7 @@ feed_free(struct feed *f)
 		return;
 	count_agg_free(f->agg);
 	cache_clear(f, 0);
+	free(f->peers);
 	free(f->bucket);
 	free(f->buf);
 	free(f);
@@ -108,6 +122,20 @@ struct classifier *
 feed_classifier(struct feed *f)
 {
 	return f->cls;
+}
+
+struct classifier *
+feed_reconfigure(struct feed *f, const struct conf *c,
+    struct classifier *cls)
+{
+	struct classifier *old = f->cls;
+
+	f->conf = c;
+	f->cls = cls;
+	f->scope = scope_parse(c->feeder_scope);
+	if (f->scope < 0)
+		f->scope = SCOPE_FEDERATION;
+	return old;
 }
 
 size_t
@@ -451,11 +479,29 @@ list(struct feed *f, const struct zkey *k, int reason,
 	if (s.found && s.rec.last >= hour_floor(when) &&
 	    (s.rec.expires == 0 || s.rec.expires >= when + exp - 3600))
 		return;
+	/* A mail a peer's relay handed us: listed for us alone, reported
+	 * to the peer, which decides what to publish. */
 	if ((rc = store_assert(f->txn, k, reason, st && st->klass ? st : NULL,
-	    when, exp, 1, f->scope)) != RB_OK)
+	    when, exp, 1, f->cur_peer ? SCOPE_LOCAL : f->scope)) != RB_OK) {
 		f->rc = rc;
-	else
-		f->run.listed++;
+		return;
+	}
+	f->run.listed++;
+	if (f->cur_peer != 0 && f->cur_ev != NULL) {
+		struct report r;
+
+		memset(&r, 0, sizeof(r));
+		r.key = *k;
+		r.reason = (uint8_t)reason;
+		if (st != NULL)
+			r.status = *st;
+		r.time = when;
+		snprintf(r.sender, sizeof(r.sender), "%s", f->cur_ev->sender);
+		snprintf(r.queue_id, sizeof(r.queue_id), "%s",
+		    f->cur_ev->queue_id);
+		if ((rc = report_queue(f->txn, f->cur_peer, &r)) != RB_OK)
+			f->rc = rc;
+	}
 }
 
 static void
@@ -770,6 +816,47 @@ mentions_our_zones(const struct feed *f, const char *reply)
 	return strstr(low, "rebond") != NULL;
 }
 
+static int
+peer_keep(const struct peer *p, void *arg)
+{
+	struct feed *f = arg;
+
+	if (p->clients[0] == '\0')
+		return 0;
+	f->peers = xrealloc(f->peers, (f->npeers + 1) * sizeof(*f->peers));
+	f->peers[f->npeers++] = *p;
+	return 0;
+}
+
+/* The peers with clients, read again every PEERS_EVERY seconds. */
+static void
+peers_load(struct feed *f)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	if (f->peers_at != 0 && now - f->peers_at < PEERS_EVERY &&
+	    now >= f->peers_at)
+		return;
+	f->peers_at = now;
+	f->npeers = 0;
+	if (peer_foreach(f->txn, peer_keep, f) < 0)
+		f->npeers = 0;
+}
+
+/* The origin id of the peer whose relay is client, or 0. */
+static uint32_t
+peer_of(struct feed *f, const char *client)
+{
+	size_t i;
+
+	if (client[0] == '\0')
+		return 0;
+	for (i = 0; i < f->npeers; i++)
+		if (peer_client_match(&f->peers[i], client))
+			return f->peers[i].origin.id;
+	return 0;
+}
+
 static void
 run_event(struct feed *f, const struct event *in)
 {
@@ -813,8 +900,13 @@ run_event(struct feed *f, const struct event *in)
 		count(f, CNT_CLIENT, ev.client, strlen(ev.client), day,
 		    ev.cls);
 	/* Our own MTA's refusals say nothing about remote addresses. */
-	if (ev.rcpt[0] && !(ev.flags & EVF_LOCAL_REJECT))
+	if (ev.rcpt[0] && !(ev.flags & EVF_LOCAL_REJECT)) {
+		f->cur_peer = peer_of(f, ev.client);
+		f->cur_ev = &ev;
 		recipient(f, &ev, h);
+		f->cur_peer = 0;
+		f->cur_ev = NULL;
+	}
 }
 
 void
@@ -906,6 +998,7 @@ run_begin(struct feed *f, struct store_txn *t)
 	if (f->cache_suspect)
 		cache_clear(f, 0);
 	f->cache_suspect = 1;
+	peers_load(f);
 }
 
 static int

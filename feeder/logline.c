@@ -275,7 +275,9 @@ rfc5424(const char *p, const char *end, struct logline *out)
 				return RB_EINVAL;
 			p++;
 		}
-	if (p < end && *p == ' ')
+	/* One blank by the RFC; rsyslog's forwarding templates keep the
+	 * blank the message itself starts with: skip them all. */
+	while (p < end && *p == ' ')
 		p++;
 	/* A UTF-8 BOM may start the message. */
 	if (end - p >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)

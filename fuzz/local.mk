@@ -6,6 +6,10 @@
 FUZZ_TARGETS = fuzz/fuzz_answer fuzz/fuzz_dnset fuzz/fuzz_conf fuzz/fuzz_record \
 	fuzz/fuzz_rules fuzz/fuzz_mail fuzz/fuzz_loglines fuzz/fuzz_policy \
 	fuzz/fuzz_batch
+# rebond-sync: the bodies peers send (cursor lists, bounce reports).
+FUZZ_TARGETS += fuzz/fuzz_peerwire
+# rebondctl check-domain: SPF records; DMARC and DKIM key records.
+FUZZ_TARGETS += fuzz/fuzz_spf fuzz/fuzz_dmarc
 EXTRA_DIST += fuzz/corpus fuzz/run.sh
 
 if FUZZING
@@ -28,9 +32,18 @@ fuzz_fuzz_policy_LDFLAGS = $(FUZZLINK)
 fuzz_fuzz_batch_SOURCES = fuzz/fuzz_batch.c $(FUZZMAIN)
 fuzz_fuzz_batch_LDADD = libsync.a $(ZONES_LIBS)
 fuzz_fuzz_batch_LDFLAGS = $(FUZZLINK)
+fuzz_fuzz_peerwire_SOURCES = fuzz/fuzz_peerwire.c $(FUZZMAIN)
+fuzz_fuzz_peerwire_LDADD = libsync.a $(ZONES_LIBS)
+fuzz_fuzz_peerwire_LDFLAGS = $(FUZZLINK)
 fuzz_fuzz_dnset_SOURCES = fuzz/fuzz_dnset.c $(FUZZMAIN)
 fuzz_fuzz_dnset_LDADD = libctl.a $(ZONES_LIBS)
 fuzz_fuzz_dnset_LDFLAGS = $(FUZZLINK)
+fuzz_fuzz_spf_SOURCES = fuzz/fuzz_spf.c $(FUZZMAIN)
+fuzz_fuzz_spf_LDADD = libctl.a $(ZONES_LIBS)
+fuzz_fuzz_spf_LDFLAGS = $(FUZZLINK)
+fuzz_fuzz_dmarc_SOURCES = fuzz/fuzz_dmarc.c $(FUZZMAIN)
+fuzz_fuzz_dmarc_LDADD = libctl.a $(ZONES_LIBS)
+fuzz_fuzz_dmarc_LDFLAGS = $(FUZZLINK)
 fuzz_fuzz_conf_SOURCES = fuzz/fuzz_conf.c $(FUZZMAIN)
 fuzz_fuzz_conf_LDADD = $(ZONES_LIBS)
 fuzz_fuzz_conf_LDFLAGS = $(FUZZLINK)

@@ -1,7 +1,7 @@
 #!/bin/sh
 # Run every fuzz target over its seed corpus and past crashes (TAP).
 n=0; failed=0
-for t in answer dnset conf record rules mail loglines policy batch; do
+for t in answer dnset conf record rules mail loglines policy batch peerwire spf dmarc; do
 	n=$((n + 1))
 	if "$builddir/fuzz/fuzz_$t" "$srcdir/fuzz/corpus/$t" > /dev/null 2>"${TMPDIR:-/tmp}/fuzz-$t.$$"; then
 		echo "ok $n - fuzz_$t corpus"

@@ -31,6 +31,7 @@
 #include "log.h"
 #include "peer.h"
 #include "pull.h"
+#include "report.h"
 #include "syncd.h"
 #include "util.h"
 
@@ -38,16 +39,11 @@
 #define REFRESH_SEC	5	/* peers read again from the store */
 #define APPLY_GROUP	64	/* batches applied in one transaction */
 
-struct pconn {
-	TAILQ_ENTRY(pconn)	 entry;
-	struct client		*cl;
-	uint32_t		 id;
-	char			 name[64];
-	uint8_t			 pk[32];
-	char			 url[PEER_URL_MAX + 1];
-	int			 seen;		/* still configured */
-
-	CURL			*easy;		/* non-NULL: a round runs */
+/* One signed, sealed request to a peer and its answer. */
+struct xfer {
+	struct pconn		*p;
+	int			 kind;		/* XF_PULL, XF_PUSH */
+	CURL			*easy;		/* non-NULL: running */
 	struct curl_slist	*hdrs;
 	struct sbuf		 resp;
 	int			 toobig;
@@ -59,7 +55,26 @@ struct pconn {
 	struct event		*retry;
 	int			 backoff;
 	int			 failing;	/* logged once per outage */
-	uint64_t		 rounds, applied, bytes;
+};
+#define XF_PULL		0
+#define XF_PUSH		1
+#define XF_SCORE	2
+
+struct pconn {
+	TAILQ_ENTRY(pconn)	 entry;
+	struct client		*cl;
+	uint32_t		 id;
+	char			 name[64];
+	uint8_t			 pk[32];
+	char			 url[PEER_URL_MAX + 1];
+	int			 seen;		/* still configured */
+
+	struct xfer		 pull, push, score;
+	/* The queue keys of the reports a push carries. */
+	uint8_t			(*pushed)[1 + 4 + REPORT_TXID];
+	size_t			 npushed;
+	uint64_t		 rounds, applied, bytes, reported;
+	time_t			 last_ok;	/* last good pull round */
 };
 
 struct client {
@@ -67,6 +82,7 @@ struct client {
 	CURLM			*multi;
 	struct event		*timer;		/* libcurl's timeout */
 	struct event		*refresh;
+	struct event		*reports;	/* looks at the report queue */
 	TAILQ_HEAD(, pconn)	 peers;
 };
 
@@ -76,56 +92,107 @@ struct sock {
 };
 
 static void	round_start(struct pconn *);
+static void	push_start(struct pconn *);
+static void	score_start(struct pconn *);
+static int	xfer_start(struct xfer *, const char *path,
+		    const uint8_t *body, size_t blen);
 
 static void
-round_clear(struct pconn *p)
+xfer_clear(struct xfer *x)
 {
-	if (p->easy != NULL) {
-		curl_multi_remove_handle(p->cl->multi, p->easy);
-		curl_easy_cleanup(p->easy);
-		p->easy = NULL;
+	if (x->easy != NULL) {
+		curl_multi_remove_handle(x->p->cl->multi, x->easy);
+		curl_easy_cleanup(x->easy);
+		x->easy = NULL;
 	}
-	curl_slist_free_all(p->hdrs);
-	p->hdrs = NULL;
-	sbuf_free(&p->resp);
-	free(p->sealed);
-	p->sealed = NULL;
-	sodium_memzero(p->rsk, sizeof(p->rsk));
-	p->respsig[0] = '\0';
-	p->toobig = 0;
+	curl_slist_free_all(x->hdrs);
+	x->hdrs = NULL;
+	sbuf_free(&x->resp);
+	free(x->sealed);
+	x->sealed = NULL;
+	sodium_memzero(x->rsk, sizeof(x->rsk));
+	x->respsig[0] = '\0';
+	x->toobig = 0;
 }
 
 static void
-schedule(struct pconn *p, int secs)
+schedule(struct xfer *x, int secs)
 {
 	struct timeval tv = { secs, 0 };
 
-	evtimer_add(p->retry, &tv);
+	evtimer_add(x->retry, &tv);
 }
 
 static void
-fail(struct pconn *p, const char *fmt, ...)
+fail(struct xfer *x, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 static void
-fail(struct pconn *p, const char *fmt, ...)
+fail(struct xfer *x, const char *fmt, ...)
 {
+	struct pconn *p = x->p;
+	const char *what = x->kind == XF_PULL ? "pull" : x->kind == XF_PUSH ?
+	    "report push" : "score";
 	char msg[512];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!p->failing)
-		log_warnx("peer %s (%s): %s; retrying with backoff", p->name,
-		    p->url, msg);
+	if (!x->failing)
+		log_warnx("peer %s (%s): %s: %s; retrying with backoff",
+		    p->name, p->url, what, msg);
 	else
-		log_debug("peer %s: %s", p->name, msg);
-	p->failing = 1;
-	p->backoff = p->backoff ? p->backoff * 2 : BACKOFF_MIN;
-	if (p->backoff > p->cl->d->retry_max)
-		p->backoff = (int)p->cl->d->retry_max;
-	schedule(p, p->backoff);
+		log_debug("peer %s: %s: %s", p->name, what, msg);
+	x->failing = 1;
+	x->backoff = x->backoff ? x->backoff * 2 : BACKOFF_MIN;
+	if (x->backoff > p->cl->d->retry_max)
+		x->backoff = (int)p->cl->d->retry_max;
+	schedule(x, x->backoff);
+}
+
+/* The answer of x, checked: 0 with the opened body in *plain, or -1
+ * (logged, backoff scheduled). */
+static int
+xfer_answer(struct xfer *x, CURLcode cc, uint8_t **plain, size_t *plen)
+{
+	long status = 0;
+
+	*plain = NULL;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (cc != CURLE_OK) {
+		fail(x, "%s", x->toobig ? "response too large" :
+		    curl_easy_strerror(cc));
+		return -1;
+	}
+	if (status != 200) {
+		char text[160];
+		size_t n = x->resp.len < sizeof(text) - 1 ? x->resp.len :
+		    sizeof(text) - 1;
+
+		memcpy(text, x->resp.p ? (char *)x->resp.p : "", n);
+		text[n] = '\0';
+		text[strcspn(text, "\r\n")] = '\0';
+		fail(x, "HTTP %ld %s", status, text);
+		return -1;
+	}
+	if (auth_resp_verify(200, x->reqsig, x->resp.p, x->resp.len,
+	    x->p->pk, x->respsig) != RB_OK) {
+		fail(x, "response not signed by the peer's key");
+		return -1;
+	}
+	if (auth_open(x->rpk, x->rsk, x->resp.p, x->resp.len, plain,
+	    plen) != RB_OK) {
+		fail(x, "response not sealed to our reply key");
+		return -1;
+	}
+	if (x->failing)
+		log_info("peer %s: %s works again", x->p->name,
+		    x->kind == XF_PULL ? "pull" : x->kind == XF_PUSH ?
+		    "report push" : "score");
+	x->failing = 0;
+	x->backoff = 0;
+	return 0;
 }
 
 static int
@@ -200,89 +267,160 @@ out:
 static void
 round_done(struct pconn *p, CURLcode cc)
 {
-	long status = 0;
+	struct xfer *x = &p->pull;
 	uint8_t *plain = NULL;
 	size_t plen;
 	struct timespec t0, t1;
 	int moved;
 
-	curl_easy_getinfo(p->easy, CURLINFO_RESPONSE_CODE, &status);
 	p->rounds++;
-	if (cc != CURLE_OK) {
-		fail(p, "%s", p->toobig ? "response too large" :
-		    curl_easy_strerror(cc));
+	if (xfer_answer(x, cc, &plain, &plen) != 0)
 		goto out;
-	}
-	if (status != 200) {
-		char text[160];
-		size_t n = p->resp.len < sizeof(text) - 1 ? p->resp.len :
-		    sizeof(text) - 1;
-
-		memcpy(text, p->resp.p ? (char *)p->resp.p : "", n);
-		text[n] = '\0';
-		text[strcspn(text, "\r\n")] = '\0';
-		fail(p, "HTTP %ld %s", status, text);
-		goto out;
-	}
-	if (auth_resp_verify(200, p->reqsig, p->resp.p, p->resp.len, p->pk,
-	    p->respsig) != RB_OK) {
-		fail(p, "response not signed by the peer's key");
-		goto out;
-	}
-	if (auth_open(p->rpk, p->rsk, p->resp.p, p->resp.len, &plain,
-	    &plen) != RB_OK) {
-		fail(p, "response not sealed to our reply key");
-		goto out;
-	}
+	p->last_ok = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if ((moved = apply_all(p, plain, plen)) < 0) {
-		fail(p, "response refused");
+		fail(x, "response refused");
 		goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	p->bytes += p->resp.len;
+	p->bytes += x->resp.len;
 	if (plen > 0)
 		log_debug("peer %s: %zu bytes, %d batches with news, applied "
-		    "in %ld ms", p->name, p->resp.len, moved,
+		    "in %ld ms", p->name, x->resp.len, moved,
 		    (long)((t1.tv_sec - t0.tv_sec) * 1000 +
 		    (t1.tv_nsec - t0.tv_nsec) / 1000000));
-	if (p->failing)
-		log_info("peer %s: exchanging again", p->name);
-	p->failing = 0;
-	p->backoff = 0;
 	free(plain);
-	round_clear(p);
+	xfer_clear(x);
 	/* Something new: ask again at once; nothing at all: the long poll
 	 * ended, ask again too.  Batches that moved nothing (all already
 	 * had) would make a busy loop: wait a little. */
 	if (moved > 0 || plen == 0)
 		round_start(p);
 	else
-		schedule(p, 5);
+		schedule(x, 5);
 	return;
 out:
 	free(plain);
-	round_clear(p);
+	xfer_clear(x);
+}
+
+struct score_put {
+	uint32_t	 id;
+	const uint8_t	*text;
+	size_t		 len;
+};
+
+static int
+score_keep(struct store_txn *t, void *arg)
+{
+	struct score_put *sp = arg;
+	uint8_t k[5], v[8 + SCORE_MAX];
+
+	k[0] = SYNC_K_SCORE;
+	be_put(k + 1, sp->id, 4);
+	be_put(v, (uint64_t)time(NULL), 8);
+	memcpy(v + 8, sp->text, sp->len);
+	return store_kv_put(t, KV_SYNC, k, sizeof(k), v, 8 + sp->len);
+}
+
+static void
+score_done(struct pconn *p, CURLcode cc)
+{
+	struct xfer *x = &p->score;
+	struct score_put sp;
+	uint8_t *plain = NULL;
+	size_t plen, i;
+	int rc;
+
+	if (xfer_answer(x, cc, &plain, &plen) != 0)
+		goto out;
+	/* Text, short, tagged: anything else is not kept. */
+	for (i = 0; i < plen; i++)
+		if ((plain[i] < 0x20 && plain[i] != '\n') || plain[i] >= 0x7f)
+			break;
+	if (plen > SCORE_MAX || i < plen || plen < sizeof(SCORE_TAG) ||
+	    memcmp(plain, SCORE_TAG "\n", sizeof(SCORE_TAG)) != 0) {
+		fail(x, "the score is not a rebond score");
+		goto out;
+	}
+	sp.id = p->id;
+	sp.text = plain;
+	sp.len = plen;
+	if ((rc = store_write(p->cl->d->store, score_keep, &sp)) != RB_OK)
+		log_warnx("peer %s: cannot keep its score: %s", p->name,
+		    rb_strerror(rc));
+	free(plain);
+	xfer_clear(x);
+	schedule(x, SCORE_EVERY);
+	return;
+out:
+	free(plain);
+	xfer_clear(x);
+}
+
+/* The queue keys of the reports just taken by the peer: delete. */
+static int
+unqueue(struct store_txn *t, void *arg)
+{
+	struct pconn *p = arg;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < p->npushed; i++)
+		if ((rc = store_kv_del(t, KV_SYNC, p->pushed[i],
+		    sizeof(p->pushed[i]))) != RB_OK && rc != RB_ENOENT)
+			return rc;
+	return RB_OK;
+}
+
+static void
+push_done(struct pconn *p, CURLcode cc)
+{
+	struct xfer *x = &p->push;
+	uint8_t *plain = NULL;
+	size_t plen;
+	int rc;
+
+	if (xfer_answer(x, cc, &plain, &plen) != 0)
+		goto out;
+	free(plain);
+	plain = NULL;
+	if ((rc = store_write(p->cl->d->store, unqueue, p)) != RB_OK) {
+		fail(x, "cannot unqueue the reports: %s", rb_strerror(rc));
+		goto out;
+	}
+	p->reported += p->npushed;
+	log_info("peer %s took %zu bounce report%s", p->name, p->npushed,
+	    p->npushed == 1 ? "" : "s");
+	xfer_clear(x);
+	free(p->pushed);
+	p->pushed = NULL;
+	p->npushed = 0;
+	push_start(p);		/* more queued? */
+	return;
+out:
+	free(plain);
+	xfer_clear(x);
 }
 
 static size_t
 on_data(char *ptr, size_t size, size_t nmemb, void *arg)
 {
-	struct pconn *p = arg;
+	struct xfer *x = arg;
 	size_t n = size * nmemb;
 
-	if (p->resp.len + n > PULL_MAX_BYTES + AUTH_SEAL_OVERHEAD) {
-		p->toobig = 1;
+	if (x->resp.len + n > PULL_MAX_BYTES + AUTH_SEAL_OVERHEAD) {
+		x->toobig = 1;
 		return 0;
 	}
-	sbuf_add(&p->resp, ptr, n);
+	sbuf_add(&x->resp, ptr, n);
 	return n;
 }
 
 static size_t
 on_header(char *ptr, size_t size, size_t nmemb, void *arg)
 {
-	struct pconn *p = arg;
+	struct xfer *x = arg;
 	size_t n = size * nmemb, hl = sizeof(HDR_SIG) - 1, v;
 
 	if (n > hl + 1 && strncasecmp(ptr, HDR_SIG, hl) == 0 &&
@@ -295,8 +433,8 @@ on_header(char *ptr, size_t size, size_t nmemb, void *arg)
 		for (v = 0; v < rest && s[v] != '\r' && s[v] != '\n'; v++)
 			;
 		if (v == AUTH_SIG_B64) {
-			memcpy(p->respsig, s, v);
-			p->respsig[v] = '\0';
+			memcpy(x->respsig, s, v);
+			x->respsig[v] = '\0';
 		}
 	}
 	return n;
@@ -308,32 +446,102 @@ round_start(struct pconn *p)
 	struct syncd *d = p->cl->d;
 	struct store_txn *t;
 	struct sbuf cur = { NULL, 0, 0 };
-	struct auth_req ar;
-	char url[PEER_URL_MAX + 64], path[64], hdr[256];
-	size_t slen, ulen;
+	char path[64];
 	int rc;
 
-	if (p->easy != NULL)
+	if (p->pull.easy != NULL)
 		return;
 	if ((t = store_read(d->store)) == NULL) {
-		fail(p, "cannot read the store");
+		fail(&p->pull, "cannot read the store");
 		return;
 	}
 	rc = pull_cursors(t, &cur);
 	store_read_end(d->store);
 	if (rc < 0) {
 		sbuf_free(&cur);
-		fail(p, "cannot read the cursors: %s", rb_strerror(rc));
+		fail(&p->pull, "cannot read the cursors: %s", rb_strerror(rc));
 		return;
 	}
-	if (auth_seal_node(p->pk, cur.p ? cur.p : (const uint8_t *)"",
-	    cur.len, &p->sealed, &slen) != RB_OK) {
-		sbuf_free(&cur);
-		fail(p, "the peer's key cannot receive sealed boxes");
-		return;
-	}
-	sbuf_free(&cur);
 	snprintf(path, sizeof(path), "/v1/pull?wait=%" PRId64, d->wait);
+	xfer_start(&p->pull, path, cur.p, cur.len);
+	sbuf_free(&cur);
+}
+
+#define PUSH_MAX	256	/* reports a push carries */
+
+struct queued {
+	struct pconn	*p;
+	struct sbuf	*body;
+};
+
+static int
+queued_one(const void *k, size_t klen, const void *v, size_t vlen, void *arg)
+{
+	struct queued *q = arg;
+	struct pconn *p = q->p;
+	uint8_t be[2];
+
+	if (klen != 1 + 4 + REPORT_TXID || vlen > REPORT_MAX)
+		return 0;
+	p->pushed = xrealloc(p->pushed, (p->npushed + 1) *
+	    sizeof(*p->pushed));
+	memcpy(p->pushed[p->npushed++], k, klen);
+	be_put(be, vlen, 2);
+	sbuf_add(q->body, be, 2);
+	sbuf_add(q->body, v, vlen);
+	return p->npushed >= PUSH_MAX;
+}
+
+/* Push the reports queued for p, if any and none is on its way. */
+static void
+push_start(struct pconn *p)
+{
+	struct store_txn *t;
+	struct sbuf body = { NULL, 0, 0 };
+	struct queued q = { p, &body };
+	uint8_t prefix[5];
+	int rc;
+
+	if (p->push.easy != NULL || evtimer_pending(p->push.retry, NULL))
+		return;
+	prefix[0] = REPORT_K_QUEUE;
+	be_put(prefix + 1, p->id, 4);
+	free(p->pushed);
+	p->pushed = NULL;
+	p->npushed = 0;
+	if ((t = store_read(p->cl->d->store)) == NULL)
+		return;
+	rc = store_kv_foreach(t, KV_SYNC, prefix, sizeof(prefix), queued_one,
+	    &q);
+	store_read_end(p->cl->d->store);
+	if (rc >= 0 && p->npushed > 0)
+		xfer_start(&p->push, "/v1/report", body.p, body.len);
+	sbuf_free(&body);
+}
+
+static void
+score_start(struct pconn *p)
+{
+	if (p->score.easy == NULL)
+		xfer_start(&p->score, "/v1/score", NULL, 0);
+}
+
+/* Sign, seal and send a request of x's kind with body (plain). */
+static int
+xfer_start(struct xfer *x, const char *path, const uint8_t *body,
+    size_t blen)
+{
+	struct pconn *p = x->p;
+	struct syncd *d = p->cl->d;
+	struct auth_req ar;
+	char url[PEER_URL_MAX + 64], hdr[256];
+	size_t slen, ulen;
+
+	if (auth_seal_node(p->pk, body ? body : (const uint8_t *)"", blen,
+	    &x->sealed, &slen) != RB_OK) {
+		fail(x, "the peer's key cannot receive sealed boxes");
+		return -1;
+	}
 	ulen = strlen(p->url);
 	while (ulen > 0 && p->url[ulen - 1] == '/')
 		ulen--;
@@ -342,59 +550,67 @@ round_start(struct pconn *p)
 	memset(&ar, 0, sizeof(ar));
 	ar.method = "POST";
 	ar.path = path;
-	ar.body = p->sealed;
+	ar.body = x->sealed;
 	ar.blen = slen;
 	ar.time = (int64_t)time(NULL);
 	auth_nonce(ar.nonce);
-	auth_reply_key(p->rpk, p->rsk, ar.reply);
+	auth_reply_key(x->rpk, x->rsk, ar.reply);
 	key_pubkey_b64(p->pk, ar.dest, sizeof(ar.dest));
-	if (auth_req_sign(&ar, d->sk, p->reqsig) != RB_OK) {
-		fail(p, "cannot sign the request");
-		return;
+	if (auth_req_sign(&ar, d->sk, x->reqsig) != RB_OK) {
+		fail(x, "cannot sign the request");
+		return -1;
 	}
 	snprintf(hdr, sizeof(hdr), "%s: %s", HDR_NODE, d->id);
-	p->hdrs = curl_slist_append(p->hdrs, hdr);
+	x->hdrs = curl_slist_append(x->hdrs, hdr);
 	snprintf(hdr, sizeof(hdr), "%s: %" PRId64, HDR_TIME, ar.time);
-	p->hdrs = curl_slist_append(p->hdrs, hdr);
+	x->hdrs = curl_slist_append(x->hdrs, hdr);
 	snprintf(hdr, sizeof(hdr), "%s: %s", HDR_NONCE, ar.nonce);
-	p->hdrs = curl_slist_append(p->hdrs, hdr);
+	x->hdrs = curl_slist_append(x->hdrs, hdr);
 	snprintf(hdr, sizeof(hdr), "%s: %s", HDR_REPLY, ar.reply);
-	p->hdrs = curl_slist_append(p->hdrs, hdr);
-	snprintf(hdr, sizeof(hdr), "%s: %s", HDR_SIG, p->reqsig);
-	p->hdrs = curl_slist_append(p->hdrs, hdr);
-	p->hdrs = curl_slist_append(p->hdrs,
+	x->hdrs = curl_slist_append(x->hdrs, hdr);
+	snprintf(hdr, sizeof(hdr), "%s: %s", HDR_SIG, x->reqsig);
+	x->hdrs = curl_slist_append(x->hdrs, hdr);
+	x->hdrs = curl_slist_append(x->hdrs,
 	    "Content-Type: application/x-rebond-sealed");
-	p->hdrs = curl_slist_append(p->hdrs, "Expect:");
+	x->hdrs = curl_slist_append(x->hdrs, "Expect:");
 
-	if ((p->easy = curl_easy_init()) == NULL)
+	if ((x->easy = curl_easy_init()) == NULL)
 		fatalx("curl_easy_init");
-	curl_easy_setopt(p->easy, CURLOPT_URL, url);
-	curl_easy_setopt(p->easy, CURLOPT_PRIVATE, p);
-	curl_easy_setopt(p->easy, CURLOPT_HTTPHEADER, p->hdrs);
-	curl_easy_setopt(p->easy, CURLOPT_POST, 1L);
-	curl_easy_setopt(p->easy, CURLOPT_POSTFIELDS, p->sealed);
-	curl_easy_setopt(p->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+	curl_easy_setopt(x->easy, CURLOPT_URL, url);
+	curl_easy_setopt(x->easy, CURLOPT_PRIVATE, x);
+	curl_easy_setopt(x->easy, CURLOPT_HTTPHEADER, x->hdrs);
+	curl_easy_setopt(x->easy, CURLOPT_POST, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDS, x->sealed);
+	curl_easy_setopt(x->easy, CURLOPT_POSTFIELDSIZE_LARGE,
 	    (curl_off_t)slen);
-	curl_easy_setopt(p->easy, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(p->easy, CURLOPT_WRITEDATA, p);
-	curl_easy_setopt(p->easy, CURLOPT_HEADERFUNCTION, on_header);
-	curl_easy_setopt(p->easy, CURLOPT_HEADERDATA, p);
-	curl_easy_setopt(p->easy, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(p->easy, CURLOPT_CONNECTTIMEOUT, 10L);
-	curl_easy_setopt(p->easy, CURLOPT_TIMEOUT, (long)d->wait + 30L);
-	curl_easy_setopt(p->easy, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(p->easy, CURLOPT_USERAGENT, "rebond-sync/"
+	curl_easy_setopt(x->easy, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(x->easy, CURLOPT_WRITEDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(x->easy, CURLOPT_HEADERDATA, x);
+	curl_easy_setopt(x->easy, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(x->easy, CURLOPT_CONNECTTIMEOUT, 10L);
+	curl_easy_setopt(x->easy, CURLOPT_TIMEOUT, (long)d->wait + 30L);
+	curl_easy_setopt(x->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(x->easy, CURLOPT_USERAGENT, "rebond-sync/"
 	    PACKAGE_VERSION);
-	curl_multi_add_handle(p->cl->multi, p->easy);
-	log_debug("peer %s: pull %s (%zu bytes)", p->name, url, slen);
+	curl_multi_add_handle(p->cl->multi, x->easy);
+	log_debug("peer %s: POST %s (%zu bytes)", p->name, url, slen);
+	return 0;
 }
 
 static void
 on_retry(evutil_socket_t fd, short what, void *arg)
 {
+	struct xfer *x = arg;
+
 	(void)fd;
 	(void)what;
-	round_start(arg);
+	if (x->kind == XF_PULL)
+		round_start(x->p);
+	else if (x->kind == XF_PUSH)
+		push_start(x->p);
+	else
+		score_start(x->p);
 }
 
 static void
@@ -402,14 +618,19 @@ check_done(struct client *cl)
 {
 	CURLMsg *m;
 	int left;
-	struct pconn *p;
+	struct xfer *x;
 
 	while ((m = curl_multi_info_read(cl->multi, &left)) != NULL) {
 		if (m->msg != CURLMSG_DONE)
 			continue;
 		curl_easy_getinfo(m->easy_handle, CURLINFO_PRIVATE,
-		    (char **)&p);
-		round_done(p, m->data.result);
+		    (char **)&x);
+		if (x->kind == XF_PULL)
+			round_done(x->p, m->data.result);
+		else if (x->kind == XF_PUSH)
+			push_done(x->p, m->data.result);
+		else
+			score_done(x->p, m->data.result);
 	}
 }
 
@@ -489,8 +710,13 @@ static void
 pconn_free(struct pconn *p)
 {
 	TAILQ_REMOVE(&p->cl->peers, p, entry);
-	round_clear(p);
-	event_free(p->retry);
+	xfer_clear(&p->pull);
+	xfer_clear(&p->push);
+	xfer_clear(&p->score);
+	event_free(p->pull.retry);
+	event_free(p->push.retry);
+	event_free(p->score.retry);
+	free(p->pushed);
 	free(p);
 }
 
@@ -517,11 +743,19 @@ peer_seen(const struct peer *pe, void *arg)
 		p->id = pe->origin.id;
 		memcpy(p->pk, pe->origin.key, 32);
 		snprintf(p->url, sizeof(p->url), "%s", pe->url);
-		p->retry = evtimer_new(cl->d->base, on_retry, p);
+		p->pull.p = p->push.p = p->score.p = p;
+		p->pull.kind = XF_PULL;
+		p->push.kind = XF_PUSH;
+		p->score.kind = XF_SCORE;
+		p->pull.retry = evtimer_new(cl->d->base, on_retry, &p->pull);
+		p->push.retry = evtimer_new(cl->d->base, on_retry, &p->push);
+		p->score.retry = evtimer_new(cl->d->base, on_retry,
+		    &p->score);
+		schedule(&p->score, 1);
 		TAILQ_INSERT_TAIL(&cl->peers, p, entry);
 		log_info("pulling from peer %s at %s", pe->origin.name,
 		    pe->url);
-		schedule(p, 0);
+		schedule(&p->pull, 0);
 	}
 	snprintf(p->name, sizeof(p->name), "%s", pe->origin.name);
 	p->seen = 1;
@@ -553,6 +787,19 @@ client_reload(struct syncd *d)
 	}
 }
 
+/* Reports the feeder queued: pushed within a second. */
+static void
+on_reports(evutil_socket_t fd, short what, void *arg)
+{
+	struct client *cl = arg;
+	struct pconn *p;
+
+	(void)fd;
+	(void)what;
+	TAILQ_FOREACH(p, &cl->peers, entry)
+		push_start(p);
+}
+
 static void
 on_refresh(evutil_socket_t fd, short what, void *arg)
 {
@@ -567,7 +814,7 @@ int
 client_start(struct syncd *d)
 {
 	struct client *cl;
-	struct timeval tv = { REFRESH_SEC, 0 };
+	struct timeval tv = { REFRESH_SEC, 0 }, one = { 1, 0 };
 
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
 		fatalx("curl_global_init");
@@ -583,8 +830,34 @@ client_start(struct syncd *d)
 	cl->timer = evtimer_new(d->base, on_timeout, cl);
 	cl->refresh = event_new(d->base, -1, EV_PERSIST, on_refresh, d);
 	evtimer_add(cl->refresh, &tv);
+	cl->reports = event_new(d->base, -1, EV_PERSIST, on_reports, cl);
+	evtimer_add(cl->reports, &one);
 	d->client = cl;
 	client_reload(d);
+	return RB_OK;
+}
+
+int
+client_stats(struct syncd *d, uint32_t origin, struct client_stats *out)
+{
+	struct pconn *p;
+
+	if (d->client == NULL)
+		return RB_ENOENT;
+	TAILQ_FOREACH(p, &d->client->peers, entry)
+		if (p->id == origin)
+			break;
+	if (p == NULL)
+		return RB_ENOENT;
+	memset(out, 0, sizeof(*out));
+	out->failing = p->pull.failing;
+	if (p->pull.failing)
+		out->lag = p->last_ok ? difftime(time(NULL), p->last_ok) :
+		    difftime(time(NULL), d->started);
+	out->rounds = p->rounds;
+	out->applied = p->applied;
+	out->bytes = p->bytes;
+	out->reported = p->reported;
 	return RB_OK;
 }
 
@@ -600,6 +873,7 @@ client_stop(struct syncd *d)
 		pconn_free(p);
 	event_free(cl->timer);
 	event_free(cl->refresh);
+	event_free(cl->reports);
 	curl_multi_cleanup(cl->multi);
 	curl_global_cleanup();
 	free(cl);

@@ -30,10 +30,15 @@
 #include <event2/keyvalq_struct.h>
 #include <sodium.h>
 
+#include "conf.h"
+#include "../feeder/count.h"
+#include "../feeder/event.h"
 #include "log.h"
+#include "metrics.h"
 #include "net.h"
 #include "peer.h"
 #include "pull.h"
+#include "report.h"
 #include "syncd.h"
 #include "util.h"
 
@@ -492,6 +497,293 @@ do_pull(struct httpd *h, struct evhttp_request *req, struct call *c)
 	}
 }
 
+#define REPORTS_MAX	1024	/* reports a push may carry */
+#define TAKEN_DAYS	35	/* transaction ids remembered */
+
+struct take_ctx {
+	struct httpd		*h;
+	uint32_t		 peer;
+	struct report		*r;
+	size_t			 n;
+	size_t			 taken, dup;
+};
+
+static int
+old_taken(const void *k, size_t klen, const void *v, size_t vlen, void *arg)
+{
+	uint8_t (*keys)[1 + 4 + REPORT_TXID] = ((void **)arg)[0];
+	size_t *n = ((void **)arg)[1];
+	uint32_t *cut = ((void **)arg)[2];
+
+	(void)v;
+	(void)vlen;
+	if (klen != 1 + 4 + REPORT_TXID || be_get((const uint8_t *)k + 1, 4) >=
+	    *cut)
+		return 1;
+	memcpy(keys[(*n)++], k, klen);
+	return *n >= 64;
+}
+
+/* Take the reports: each transaction id once, the listing asserted by
+ * this node with its own feeder scope (it decides what to publish). */
+static int
+take_reports(struct store_txn *t, void *arg)
+{
+	struct take_ctx *x = arg;
+	const struct conf *c = x->h->d->conf;
+	uint8_t k[1 + 4 + REPORT_TXID], pv[4], old[64][1 + 4 + REPORT_TXID];
+	uint32_t cut = (uint32_t)(time(NULL) / 86400) - TAKEN_DAYS;
+	size_t i, nold = 0;
+	void *oarg[3] = { old, &nold, &cut };
+	const void *v;
+	size_t vlen;
+	int scope = scope_parse(c->feeder_scope), rc;
+
+	x->taken = x->dup = 0;
+	if (scope < 0)
+		scope = SCOPE_FEDERATION;
+	for (i = 0; i < x->n; i++) {
+		struct report *r = &x->r[i];
+
+		k[0] = REPORT_K_TAKEN;
+		be_put(k + 1, (uint64_t)(r->time / 86400), 4);
+		memcpy(k + 5, r->txid, REPORT_TXID);
+		rc = store_kv_get(t, KV_SYNC, k, sizeof(k), &v, &vlen);
+		if (rc == RB_OK) {
+			x->dup++;
+			continue;
+		}
+		if (rc != RB_ENOENT)
+			return rc;
+		if ((rc = store_assert(t, &r->key, r->reason,
+		    r->status.klass ? &r->status : NULL, r->time,
+		    conf_expiry(c, r->key.zone, r->reason), 1, scope)) !=
+		    RB_OK)
+			return rc;
+		be_put(pv, x->peer, 4);
+		if ((rc = store_kv_put(t, KV_SYNC, k, sizeof(k), pv,
+		    sizeof(pv))) != RB_OK)
+			return rc;
+		x->taken++;
+	}
+	/* Forget the oldest transaction ids, a few at a time. */
+	k[0] = REPORT_K_TAKEN;
+	if ((rc = store_kv_foreach(t, KV_SYNC, k, 1, old_taken, oarg)) < 0)
+		return rc;
+	for (i = 0; i < nold; i++)
+		if ((rc = store_kv_del(t, KV_SYNC, old[i], sizeof(old[i]))) !=
+		    RB_OK && rc != RB_ENOENT)
+			return rc;
+	return RB_OK;
+}
+
+static void
+do_report(struct httpd *h, struct evhttp_request *req, struct call *c)
+{
+	struct take_ctx x;
+	uint8_t ans[8];
+	size_t off = 0, len;
+	int rc;
+
+	memset(&x, 0, sizeof(x));
+	x.h = h;
+	x.peer = c->peer.origin.id;
+	x.r = xcalloc(REPORTS_MAX, sizeof(*x.r));
+	while (off < c->blen) {
+		if (c->blen - off < 2 || x.n == REPORTS_MAX ||
+		    (len = (size_t)be_get(c->body + off, 2)) >
+		    c->blen - off - 2 ||
+		    report_decode(c->body + off + 2, len, &x.r[x.n]) !=
+		    RB_OK) {
+			free(x.r);
+			refuse(h, req, 400, "Bad Request", c->peer.origin.name,
+			    "bad report");
+			return;
+		}
+		off += 2 + len;
+		x.n++;
+	}
+	rc = store_write(h->d->store, take_reports, &x);
+	free(x.r);
+	if (rc != RB_OK) {
+		log_warnx("reports of %s: %s", c->peer.origin.name,
+		    rb_strerror(rc));
+		reply_plain(req, 503, "Service Unavailable", rb_strerror(rc));
+		return;
+	}
+	log_info("peer %s reported %zu bounce%s of mail it handed us (%zu "
+	    "new)", c->peer.origin.name, x.n, x.n == 1 ? "" : "s", x.taken);
+	be_put(ans, x.taken, 4);
+	be_put(ans + 4, x.dup, 4);
+	reply_sealed(h, req, c->reply, c->reqsig, ans, sizeof(ans));
+}
+
+/* This node's score: its outcome counters of the last SCORE_DAYS days,
+ * node-wide (no address, no sender, no domain). */
+static void
+do_score(struct httpd *h, struct evhttp_request *req, struct call *c)
+{
+	struct store_txn *t;
+	struct counts cnt;
+	struct sbuf out = { NULL, 0, 0 };
+	uint32_t today = (uint32_t)(time(NULL) / 86400);
+	char line[96];
+	int i, rc, n;
+
+	if ((t = store_read(h->d->store)) == NULL) {
+		reply_plain(req, 503, "Service Unavailable", "store trouble");
+		return;
+	}
+	rc = count_sum(t, CNT_NODE, "", 0, today - (SCORE_DAYS - 1), today,
+	    &cnt);
+	store_read_end(h->d->store);
+	if (rc < 0) {
+		reply_plain(req, 503, "Service Unavailable", rb_strerror(rc));
+		return;
+	}
+	n = snprintf(line, sizeof(line), "%s\ndays %d\n", SCORE_TAG,
+	    SCORE_DAYS);
+	sbuf_add(&out, line, (size_t)n);
+	for (i = 0; i < EV_CLASS_COUNT; i++) {
+		n = snprintf(line, sizeof(line), "%s %u\n", ev_class_name(i),
+		    cnt.c[i]);
+		sbuf_add(&out, line, (size_t)n);
+	}
+	log_debug("score served to %s", c->peer.origin.name);
+	reply_sealed(h, req, c->reply, c->reqsig, out.p, out.len);
+	sbuf_free(&out);
+}
+
+static int
+peer_lag(const struct origin *o, double *lag, void *arg)
+{
+	struct client_stats cs;
+
+	if (client_stats(arg, o->id, &cs) != RB_OK)
+		return -1;
+	*lag = cs.lag;
+	return 0;
+}
+
+struct peer_metrics {
+	struct syncd	*d;
+	FILE		*out;
+	int		 which;
+};
+
+static int
+peer_metric(const struct peer *p, void *arg)
+{
+	struct peer_metrics *m = arg;
+	struct client_stats cs;
+	uint64_t v;
+
+	if (client_stats(m->d, p->origin.id, &cs) != RB_OK)
+		return 0;
+	v = m->which == 0 ? cs.rounds : m->which == 1 ? cs.applied :
+	    m->which == 2 ? cs.bytes : cs.reported;
+	fprintf(m->out, "%s{peer=\"", m->which == 0 ?
+	    "rebond_sync_pull_rounds_total" : m->which == 1 ?
+	    "rebond_sync_records_applied_total" : m->which == 2 ?
+	    "rebond_sync_received_bytes_total" :
+	    "rebond_sync_reports_pushed_total");
+	metrics_label(m->out, p->origin.name);
+	fprintf(m->out, "\"} %llu\n", (unsigned long long)v);
+	return 0;
+}
+
+/* GET /metrics: the store's figures and this daemon's, for clients in
+ * [sync] metrics-acl. */
+static void
+do_metrics(struct httpd *h, struct evhttp_request *req)
+{
+	static const char *const fam[4][2] = {
+		{ "rebond_sync_pull_rounds_total", "pull rounds answered" },
+		{ "rebond_sync_records_applied_total", "records received "
+		    "and applied" },
+		{ "rebond_sync_received_bytes_total", "bytes of answers "
+		    "received" },
+		{ "rebond_sync_reports_pushed_total", "bounce reports the "
+		    "peer took" },
+	};
+	struct evhttp_connection *conn = evhttp_request_get_connection(req);
+	struct metrics_opts mo;
+	struct peer_metrics pm;
+	struct store_txn *t;
+	struct evbuffer *b;
+	struct cidr acl[32];
+	struct sockaddr_storage ss;
+	char *host = NULL, *buf = NULL;
+	size_t len = 0;
+	uint16_t port = 0;
+	FILE *out;
+	int i, n = 0, allowed = 0;
+
+	for (i = 0; i < h->d->conf->sync_metrics_acl.n && n < 32; i++)
+		if (cidr_parse(h->d->conf->sync_metrics_acl.v[i], &acl[n]) ==
+		    RB_OK)
+			n++;
+	if (conn != NULL)
+		evhttp_connection_get_peer(conn, &host, &port);
+	memset(&ss, 0, sizeof(ss));
+	if (host != NULL) {
+		char spec[128];
+		socklen_t sl;
+
+		snprintf(spec, sizeof(spec), strchr(host, ':') ? "[%s]:1" :
+		    "%s:1", host);
+		if (net_parse_addr(spec, 1, &ss, &sl) == RB_OK)
+			allowed = cidr_match(acl, n, (struct sockaddr *)&ss);
+	}
+	if (!allowed) {
+		refuse(h, req, 403, "Forbidden", NULL,
+		    "not in [sync] metrics-acl");
+		return;
+	}
+	memset(&mo, 0, sizeof(mo));
+	mo.peer_lag = peer_lag;
+	mo.arg = h->d;
+	if ((out = open_memstream(&buf, &len)) == NULL) {
+		reply_plain(req, 503, "Service Unavailable", "no memory");
+		return;
+	}
+	if (metrics_store(h->d->store, out, &mo) != RB_OK) {
+		fclose(out);
+		free(buf);
+		reply_plain(req, 503, "Service Unavailable", "store trouble");
+		return;
+	}
+	metrics_family(out, "rebond_sync_requests_refused_total", "counter",
+	    "requests refused (authentication, limits, bad bodies)");
+	fprintf(out, "rebond_sync_requests_refused_total %llu\n",
+	    (unsigned long long)h->refused);
+	metrics_family(out, "rebond_sync_answers_total", "counter",
+	    "signed answers sent to peers");
+	fprintf(out, "rebond_sync_answers_total %llu\n",
+	    (unsigned long long)h->served);
+	if ((t = store_read(h->d->store)) != NULL) {
+		for (i = 0; i < 4; i++) {
+			metrics_family(out, fam[i][0], "counter", fam[i][1]);
+			pm.d = h->d;
+			pm.out = out;
+			pm.which = i;
+			peer_foreach(t, peer_metric, &pm);
+		}
+		store_read_end(h->d->store);
+	}
+	fclose(out);
+	if ((b = evbuffer_new()) == NULL) {
+		free(buf);
+		return;
+	}
+	evbuffer_add(b, buf, len);
+	free(buf);
+	evhttp_add_header(evhttp_request_get_output_headers(req),
+	    "Content-Type", "text/plain; version=0.0.4");
+	evhttp_send_reply(req, 200, "OK", b);
+	evbuffer_free(b);
+}
+
 static void
 handle(struct evhttp_request *req, void *arg)
 {
@@ -507,7 +799,12 @@ handle(struct evhttp_request *req, void *arg)
 		refuse(h, req, 400, "Bad Request", NULL, "bad request line");
 		return;
 	}
-	if (strcmp(path, "/v1/pull") != 0) {
+	if (strcmp(path, "/metrics") == 0 && cmd == EVHTTP_REQ_GET) {
+		do_metrics(h, req);
+		return;
+	}
+	if (strcmp(path, "/v1/pull") != 0 && strcmp(path, "/v1/report") != 0 &&
+	    strcmp(path, "/v1/score") != 0) {
 		refuse(h, req, 404, "Not Found", NULL, "no such endpoint");
 		return;
 	}
@@ -517,7 +814,12 @@ handle(struct evhttp_request *req, void *arg)
 	}
 	if (!authenticate(h, req, &c))
 		return;
-	do_pull(h, req, &c);
+	if (strcmp(path, "/v1/pull") == 0)
+		do_pull(h, req, &c);
+	else if (strcmp(path, "/v1/report") == 0)
+		do_report(h, req, &c);
+	else
+		do_score(h, req, &c);
 	free(c.body);
 }
 

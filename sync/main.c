@@ -16,6 +16,7 @@
 #include "key.h"
 #include "log.h"
 #include "net.h"
+#include "notify.h"
 #include "peer.h"
 #include "store.h"
 #include "syncd.h"
@@ -57,11 +58,14 @@ on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
+		notify_reloading();
 		log_info("SIGHUP: reading the peers again");
 		client_reload(d);
+		notify_ready("serving and pulling");
 		return;
 	}
 	log_info("stopping on signal %d", (int)sig);
+	notify_stopping();
 	event_base_loopbreak(d->base);
 }
 
@@ -149,6 +153,7 @@ main(int argc, char *argv[])
 		    rb_strerror(rc));
 	memset(&d, 0, sizeof(d));
 	d.store = store;
+	d.conf = &conf;
 	memcpy(d.sk, sk, sizeof(sk));
 	memcpy(d.pk, pk, sizeof(pk));
 	key_wipe(sk, sizeof(sk));
@@ -171,6 +176,7 @@ main(int argc, char *argv[])
 	client_start(&d);
 	log_info("node id %s, %d listener%s", id, listen.n,
 	    listen.n == 1 ? "" : "s");
+	notify_ready("serving and pulling");
 	event_base_dispatch(d.base);
 	client_stop(&d);
 	httpd_stop(&d);

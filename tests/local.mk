@@ -33,6 +33,10 @@ UNIT_TESTS = \
 check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
 check_PROGRAMS += tests/e2e/smtpstub
 check_PROGRAMS += tests/dnsd/policyq
+# sd_notify, reloads, rate limiting, metrics of the daemons.
+check_PROGRAMS += tests/zones/notifyd tests/dnsd/burst tests/dnsd/test_rrl
+TESTS += tests/dnsd/test_rrl
+tests_dnsd_test_rrl_LDADD = libdnsd.a $(ZONES_LIBS)
 TESTS += $(UNIT_TESTS)
 
 tests_zones_test_addr_LDADD = $(ZONES_LIBS)
@@ -65,6 +69,15 @@ INTEGRATION_TESTS = \
 	tests/e2e/policy.sh
 # Packaging: shipped files and man pages; the .deb (skips without debhelper).
 INTEGRATION_TESTS += tests/pkg/files.sh tests/pkg/deb.sh
+# Exim, a local resolver (unbound, BIND), rsyslog, SpamAssassin (and
+# rspamd with E2E_RSPAMD=1) run with the contrib/ snippets, in network
+# namespaces of their own (tests/e2e/netns.sh).
+INTEGRATION_TESTS += tests/e2e/exim.sh tests/e2e/resolver.sh tests/e2e/rsyslog.sh \
+	tests/e2e/filters.sh
+EXTRA_DIST += tests/e2e/netns.sh
+# sd_notify and SIGHUP of the daemons, DNS rate limiting, /metrics.
+INTEGRATION_TESTS += tests/dnsd/notify.sh tests/dnsd/rrl.sh \
+	tests/dnsd/metrics.sh tests/feeder/reload.sh
 # The unit tests' shared header (make distcheck needs it in the tarball).
 EXTRA_DIST += tests/feeder/feedtest.h
 dist_check_SCRIPTS = $(INTEGRATION_TESTS)
@@ -84,7 +97,20 @@ tests_sync_vectors_LDADD = libsync.a $(ZONES_LIBS)
 # rebond-sync between nodes on loopback; syncreq makes hand-made requests.
 check_PROGRAMS += tests/sync/syncreq
 tests_sync_syncreq_LDADD = libsync.a $(ZONES_LIBS)
-SYNC_SHTESTS = tests/sync/sync.sh tests/sync/auth.sh
+SYNC_SHTESTS = tests/sync/sync.sh tests/sync/auth.sh tests/sync/report.sh \
+	tests/sync/crash.sh
 TESTS += $(SYNC_SHTESTS)
 dist_check_SCRIPTS += $(SYNC_SHTESTS)
 EXTRA_DIST += tests/sync/lib.sh
+# What an operator sees: the store's listing statistics and metrics;
+# rebondctl stats, report and metrics on a generated log.
+check_PROGRAMS += tests/zones/test_metrics
+TESTS += tests/zones/test_metrics tests/ctl/report.sh
+dist_check_SCRIPTS += tests/ctl/report.sh
+tests_zones_test_metrics_LDADD = libfeeder.a $(ZONES_LIBS)
+# rebondctl check-domain: the record parsers, and the findings for test
+# domains served by a local unbound.
+check_PROGRAMS += tests/ctl/test_spf
+TESTS += tests/ctl/test_spf tests/ctl/checkdomain.sh
+dist_check_SCRIPTS += tests/ctl/checkdomain.sh
+tests_ctl_test_spf_LDADD = libctl.a $(ZONES_LIBS)

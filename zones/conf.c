@@ -69,6 +69,19 @@ static const struct conf_opt opts[] = {
 	  "simultaneous TCP connections" },
 	{ "dnsd", "edns-size", T_INT, O(edns_size), "1232", 512, 4096,
 	  "largest UDP answer offered to EDNS clients" },
+	{ "dnsd", "rrl-responses-per-second", T_INT, O(rrl_rate), "0", 0,
+	  1000000, "UDP answers a second to one client prefix before response "
+	  "rate limiting (0: off)" },
+	{ "dnsd", "rrl-slip", T_INT, O(rrl_slip), "2", 0, 100,
+	  "every Nth rate-limited answer goes out truncated, so that a real "
+	  "client retries over TCP; the others are dropped (0: drop all)" },
+	{ "dnsd", "rrl-ipv4-prefix", T_INT, O(rrl_v4_prefix), "24", 8, 32,
+	  "IPv4 prefix length of the clients that share a rate limit" },
+	{ "dnsd", "rrl-ipv6-prefix", T_INT, O(rrl_v6_prefix), "56", 16, 64,
+	  "IPv6 prefix length of the clients that share a rate limit" },
+	{ "dnsd", "metrics", T_STR, O(metrics), "", 0, 0,
+	  "ADDR:PORT of the Prometheus HTTP listener, GET /metrics (none by "
+	  "default)" },
 
 	/* The Postfix policy service (-p, policy-listen); see dnsd/policy.h.
 	 * Actions: dunno, warn, hold, defer (DEFER_IF_PERMIT), reject,
@@ -170,8 +183,19 @@ static const struct conf_opt opts[] = {
 	{ "sync", "retry-max", T_DURATION, O(sync_retry_max), "60s", 1, 3600,
 	  "longest pause between two attempts to reach a peer that is down "
 	  "(the pause doubles from 1 s)" },
+	{ "sync", "metrics-acl", T_LIST, O(sync_metrics_acl),
+	  "127.0.0.0/8 ::1", 0, 0,
+	  "CIDR prefixes that may read GET /metrics (Prometheus); empty: "
+	  "nobody" },
 	{ "sync", "peer-rate", T_INT, O(sync_rate), "10", 0, 100000,
 	  "requests a second a peer may make, bursts of 30 (0: no limit)" },
+
+	{ "check-domain", "relay-ips", T_LIST, O(check_relay_ips), "", 0, 0,
+	  "addresses of this relay that the SPF records of the domains it "
+	  "sends for must authorise (rebondctl check-domain)" },
+	{ "check-domain", "selectors", T_LIST, O(check_selectors), "", 0, 0,
+	  "DKIM selectors this relay signs with, whose keys rebondctl "
+	  "check-domain checks" },
 	{ NULL, NULL, 0, 0, NULL, 0, 0, NULL }
 };
 
@@ -651,27 +675,89 @@ conf_free(struct conf *c)
 	}
 }
 
-void
-conf_setup(struct conf *c, const char *path, const char *state_dir)
+int
+conf_read(struct conf *c, const char *path, const char *state_dir,
+    char *err, size_t errlen)
 {
-	char err[512];
-	int i;
+	char why[512];
+	int rc;
 
 	conf_defaults(c);
 	if (path == NULL && access(CONF_DEFAULT_PATH, F_OK) == 0)
 		path = CONF_DEFAULT_PATH;
-	if (path != NULL && conf_load(c, path, err, sizeof(err)) != RB_OK)
-		fatalx("%s", err);
+	if (path != NULL && (rc = conf_load(c, path, err, errlen)) != RB_OK)
+		return rc;
 	if (state_dir != NULL) {
 		free(c->state_dir);
 		c->state_dir = xstrdup(state_dir);
 	}
-	if (conf_finish(c, err, sizeof(err)) != RB_OK)
-		fatalx("%s%s%s", path ? path : "", path ? ": " : "", err);
+	if ((rc = conf_finish(c, why, sizeof(why))) != RB_OK) {
+		snprintf(err, errlen, "%s%s%s", path ? path : "",
+		    path ? ": " : "", why);
+		return rc;
+	}
+	return RB_OK;
+}
+
+void
+conf_setup(struct conf *c, const char *path, const char *state_dir)
+{
+	char err[600];
+
+	if (conf_read(c, path, state_dir, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	if (log_getlevel() != LOG_LVL_DEBUG)
+		log_setlevel(conf_log_level(c));
+}
+
+int
+conf_log_level(const struct conf *c)
+{
+	int i;
+
 	for (i = 0; i < 4; i++)
-		if (strcmp(c->log_level, levels[i]) == 0 &&
-		    log_getlevel() != LOG_LVL_DEBUG)
-			log_setlevel(i);
+		if (strcmp(c->log_level, levels[i]) == 0)
+			return i;
+	return LOG_LVL_INFO;
+}
+
+static int
+opt_equal(const struct conf *a, const struct conf *b,
+    const struct conf_opt *o)
+{
+	const void *pa = (const char *)a + o->off, *pb = (const char *)b + o->off;
+	const struct strlist *la = pa, *lb = pb;
+	int i;
+
+	switch (o->type) {
+	case T_STR:
+	case T_LEVEL:
+		return strcmp(*(char *const *)pa, *(char *const *)pb) == 0;
+	case T_LIST:
+		if (la->n != lb->n)
+			return 0;
+		for (i = 0; i < la->n; i++)
+			if (strcmp(la->v[i], lb->v[i]) != 0)
+				return 0;
+		return 1;
+	default:
+		return *(const int64_t *)pa == *(const int64_t *)pb;
+	}
+}
+
+int
+conf_diff(const struct conf *a, const struct conf *b,
+    void (*fn)(const char *, const char *, void *), void *arg)
+{
+	const struct conf_opt *o;
+	int n = 0;
+
+	for (o = opts; o->name; o++)
+		if (!opt_equal(a, b, o)) {
+			fn(o->section, o->name, arg);
+			n++;
+		}
+	return n;
 }
 
 int64_t

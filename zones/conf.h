@@ -52,6 +52,11 @@ struct conf {
 	int64_t		 tcp_timeout;
 	int64_t		 tcp_clients;
 	int64_t		 edns_size;
+	int64_t		 rrl_rate;	/* UDP responses/s a prefix, 0 off */
+	int64_t		 rrl_slip;	/* every Nth limited one: TC */
+	int64_t		 rrl_v4_prefix;
+	int64_t		 rrl_v6_prefix;
+	char		*metrics;	/* ADDR:PORT of /metrics, "" off */
 
 	/* [policy-service]: the Postfix policy service of rebond-dnsd */
 	struct strlist	 bulk_senders;
@@ -97,6 +102,11 @@ struct conf {
 	int64_t		 sync_wait;
 	int64_t		 sync_rate;
 	int64_t		 sync_retry_max;
+	struct strlist	 sync_metrics_acl;
+
+	/* [check-domain]: rebondctl check-domain */
+	struct strlist	 check_relay_ips;
+	struct strlist	 check_selectors;
 };
 
 /* Fill c with the embedded defaults.  state_dir defaults to
@@ -125,6 +135,20 @@ void	conf_free(struct conf *c);
  * default path if it exists, or nothing), then -d DIR.  Exits with
  * "file:line: reason" on error. */
 void	conf_setup(struct conf *c, const char *path, const char *state_dir);
+
+/* conf_setup() without exiting, for a reload: 0, or an RB_E* code with
+ * "file:line: reason" in err (c is then to be freed and forgotten). */
+int	conf_read(struct conf *c, const char *path, const char *state_dir,
+	    char *err, size_t errlen);
+
+/* Call fn for each option whose value differs between a and b, in the
+ * order of the table; returns how many differ. */
+int	conf_diff(const struct conf *a, const struct conf *b,
+	    void (*fn)(const char *section, const char *name, void *arg),
+	    void *arg);
+
+/* log-level as an enum log_level. */
+int	conf_log_level(const struct conf *c);
 
 /* Expiry (seconds, 0 = never) a new listing gets for reason in zone. */
 int64_t	conf_expiry(const struct conf *c, int zone, int reason);

@@ -4,9 +4,13 @@ libzones_a_SOURCES = \
 	%D%/addr.c %D%/addr.h \
 	%D%/conf.c %D%/conf.h \
 	%D%/log.c %D%/log.h \
+	%D%/metrics.c %D%/metrics.h \
 	%D%/net.c %D%/net.h \
+	%D%/notify.c %D%/notify.h \
+	%D%/peer.c %D%/peer.h \
 	%D%/policy.c %D%/policy.h \
 	%D%/record.c %D%/record.h \
+	%D%/report.c %D%/report.h \
 	%D%/store.c %D%/store.h \
 	%D%/util.c %D%/util.h
 

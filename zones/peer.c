@@ -1,9 +1,12 @@
 /* sync/peer.c - see peer.h */
 #include "config.h"
 
+#include <arpa/inet.h>
+
 #include <stdio.h>
 #include <string.h>
 
+#include "net.h"
 #include "peer.h"
 #include "policy.h"
 #include "util.h"
@@ -86,28 +89,50 @@ static int
 peer_decode(const void *v, size_t vlen, struct peer *p)
 {
 	const uint8_t *b = v;
+	size_t ul;
 
-	if (vlen < 2 || b[0] != 1 || vlen - 2 > PEER_URL_MAX)
+	if (vlen >= 2 && b[0] == 1 && vlen - 2 <= PEER_URL_MAX) {
+		p->flags = b[1];
+		memcpy(p->url, b + 2, vlen - 2);
+		p->url[vlen - 2] = '\0';
+		p->clients[0] = '\0';
+		return RB_OK;
+	}
+	if (vlen < 4 || b[0] != 2)
+		return RB_ECORRUPT;
+	ul = (size_t)be_get(b + 2, 2);
+	if (ul > PEER_URL_MAX || vlen - 4 < ul ||
+	    vlen - 4 - ul > PEER_CLIENTS_MAX)
 		return RB_ECORRUPT;
 	p->flags = b[1];
-	memcpy(p->url, b + 2, vlen - 2);
-	p->url[vlen - 2] = '\0';
+	memcpy(p->url, b + 4, ul);
+	p->url[ul] = '\0';
+	memcpy(p->clients, b + 4 + ul, vlen - 4 - ul);
+	p->clients[vlen - 4 - ul] = '\0';
 	return RB_OK;
 }
 
 static int
 peer_put(struct store_txn *t, const struct peer *p)
 {
-	uint8_t k[5], v[2 + PEER_URL_MAX];
-	size_t ul = strlen(p->url);
+	uint8_t k[5], v[4 + PEER_URL_MAX + PEER_CLIENTS_MAX];
+	size_t ul = strlen(p->url), cl = strlen(p->clients);
 
-	if (ul > PEER_URL_MAX)
+	if (ul > PEER_URL_MAX || cl > PEER_CLIENTS_MAX)
 		return RB_EINVAL;
 	peer_key(p->origin.id, k);
-	v[0] = 1;
+	if (cl == 0) {
+		v[0] = 1;
+		v[1] = p->flags;
+		memcpy(v + 2, p->url, ul);
+		return store_kv_put(t, KV_SYNC, k, sizeof(k), v, 2 + ul);
+	}
+	v[0] = 2;
 	v[1] = p->flags;
-	memcpy(v + 2, p->url, ul);
-	return store_kv_put(t, KV_SYNC, k, sizeof(k), v, 2 + ul);
+	be_put(v + 2, ul, 2);
+	memcpy(v + 4, p->url, ul);
+	memcpy(v + 4 + ul, p->clients, cl);
+	return store_kv_put(t, KV_SYNC, k, sizeof(k), v, 4 + ul + cl);
 }
 
 int
@@ -233,6 +258,7 @@ peer_add(struct store_txn *t, const char *name, const uint8_t key[32],
 			return RB_EEXIST;
 		}
 		p.origin = old.origin;
+		memcpy(p.clients, old.clients, sizeof(p.clients));
 	} else if (rc != RB_ENOENT)
 		return rc;
 	else if ((rc = store_origin_find_key(t, key, &p.origin)) == RB_OK) {
@@ -304,4 +330,121 @@ self_key_set(struct store_txn *t, const uint8_t pk[32], int *changed)
 		*changed = 1;
 	memcpy(self.key, pk, 32);
 	return store_origin_put(t, &self);
+}
+
+int
+peer_clients_parse(const char *in, char *out, const char **why)
+{
+	char tok[128], norm[160];
+	const char *p = in;
+	size_t n, len = 0;
+	struct cidr c;
+
+	out[0] = '\0';
+	for (;;) {
+		p += strspn(p, " \t,");
+		if (*p == '\0')
+			break;
+		n = strcspn(p, " \t,");
+		if (n >= sizeof(tok)) {
+			WHY("a client is at most 127 characters");
+			return RB_EINVAL;
+		}
+		memcpy(tok, p, n);
+		tok[n] = '\0';
+		p += n;
+		if (strncmp(tok, "sasl:", 5) == 0) {
+			size_t i;
+
+			if (tok[5] == '\0') {
+				WHY("sasl: needs a name");
+				return RB_EINVAL;
+			}
+			for (i = 5; tok[i]; i++)
+				if ((unsigned char)tok[i] <= 0x20 ||
+				    tok[i] == 0x7f) {
+					WHY("a SASL name has no blank or "
+					    "control character");
+					return RB_EINVAL;
+				}
+			snprintf(norm, sizeof(norm), "%s", tok);
+		} else if (cidr_parse(tok, &c) == RB_OK) {
+			char a[INET6_ADDRSTRLEN];
+
+			inet_ntop(c.family, c.addr, a, sizeof(a));
+			snprintf(norm, sizeof(norm), "%s/%d", a, c.bits);
+		} else {
+			WHY("a client is an address, a CIDR such as "
+			    "192.0.2.0/24, or sasl:NAME");
+			return RB_EINVAL;
+		}
+		n = strlen(norm);
+		if (len + (len > 0) + n > PEER_CLIENTS_MAX) {
+			WHY("the client list is longer than 255 characters");
+			return RB_EINVAL;
+		}
+		if (len > 0)
+			out[len++] = ' ';
+		memcpy(out + len, norm, n + 1);
+		len += n;
+	}
+	return RB_OK;
+}
+
+int
+peer_set_clients(struct store_txn *t, const char *name, const char *clients,
+    const char **why)
+{
+	struct peer p;
+	int rc;
+
+	if ((rc = peer_get(t, name, &p)) != RB_OK)
+		return rc;
+	if ((rc = peer_clients_parse(clients, p.clients, why)) != RB_OK)
+		return rc;
+	return peer_put(t, &p);
+}
+
+int
+peer_client_match(const struct peer *p, const char *client)
+{
+	struct sockaddr_storage ss;
+	struct cidr c;
+	const char *s = p->clients;
+	char tok[128];
+	size_t n;
+	int ip = 0;
+
+	if (client == NULL || client[0] == '\0' || s[0] == '\0')
+		return 0;
+	memset(&ss, 0, sizeof(ss));
+	if (strncmp(client, "ip:", 3) == 0) {
+		struct sockaddr_in *s4 = (struct sockaddr_in *)&ss;
+		struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)&ss;
+
+		if (inet_pton(AF_INET, client + 3, &s4->sin_addr) == 1) {
+			s4->sin_family = AF_INET;
+			ip = 1;
+		} else if (inet_pton(AF_INET6, client + 3,
+		    &s6->sin6_addr) == 1) {
+			s6->sin6_family = AF_INET6;
+			ip = 1;
+		}
+	}
+	while (*s) {
+		n = strcspn(s, " ");
+		if (n < sizeof(tok)) {
+			memcpy(tok, s, n);
+			tok[n] = '\0';
+			if (strncmp(tok, "sasl:", 5) == 0) {
+				if (strcmp(tok, client) == 0)
+					return 1;
+			} else if (ip && cidr_parse(tok, &c) == RB_OK &&
+			    cidr_match(&c, 1, (struct sockaddr *)&ss))
+				return 1;
+		}
+		s += n;
+		s += strspn(s, " ");
+	}
+	return 0;
 }

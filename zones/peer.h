@@ -7,6 +7,10 @@
  *
  *	'P' . be32(origin id)  ->  version 1 (1) | flags (1) | URL
  *
+ *	'P' . be32(origin id)  ->  version 2 (1) | flags (1) | be16(URL
+ *	                           length) | URL | clients
+ *
+ * (version 1, without clients, is still read.)
  * flags: PEER_SHARE, this node serves its own records of scope peers
  * and federation to that peer.  Trust is explicit and one hop: a key
  * that is not a configured peer gets nothing and is heard by nobody
@@ -32,10 +36,18 @@
 #define PEER_NAME_MAX	63
 #define SYNC_K_PEER	'P'	/* key prefix in KV_SYNC */
 
+#define PEER_CLIENTS_MAX 255
+
 struct peer {
 	struct origin	origin;		/* id, key, name, trust, last_seq */
 	uint8_t		flags;		/* PEER_* */
 	char		url[PEER_URL_MAX + 1];
+	/* How our MTA sees the peer's relay when it hands us mail: blank-
+	 * separated CIDRs ("192.0.2.7", "2001:db8::/64") and SASL names
+	 * ("sasl:relay-a"), matched against the feeder's client of each
+	 * mail (peer_client_match()).  A bounce of such a mail is
+	 * reported back to the peer.  Empty: none. */
+	char		clients[PEER_CLIENTS_MAX + 1];
 };
 
 int	peer_name_valid(const char *name);	/* 1 or 0 */
@@ -54,6 +66,19 @@ const char *trust_name(int trust);
  * again in the same transaction (store_origin_put()). */
 int	peer_add(struct store_txn *, const char *name, const uint8_t key[32],
 	    const char *url, int trust, int share, const char **why);
+/* Set the clients of the peer of that name (see struct peer); clients
+ * is normalised (blank-separated, IPs as CIDRs).  RB_EINVAL with *why
+ * if a client is neither an address, a CIDR nor sasl:NAME, or the list
+ * is too long; RB_ENOENT if there is no such peer. */
+int	peer_set_clients(struct store_txn *, const char *name,
+	    const char *clients, const char **why);
+/* Normalise a client list into out (PEER_CLIENTS_MAX + 1 bytes): 0 or
+ * RB_EINVAL with *why. */
+int	peer_clients_parse(const char *in, char *out, const char **why);
+/* 1 if client, as the feeder writes it ("ip:192.0.2.7", "sasl:name"),
+ * is one of p's clients. */
+int	peer_client_match(const struct peer *p, const char *client);
+
 /* Forget the peer: its origin stays (records and evidence refer to it)
  * with trust observe and a "~" name.  RB_ENOENT if there is none. */
 int	peer_del(struct store_txn *, const char *name);

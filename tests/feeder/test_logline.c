@@ -60,6 +60,10 @@ main(void)
 	ok(parse("<13>1 2023-11-20T10:00:02Z relay exim 7 - "
 	    "[meta x=\"a]\\\"b\"] hello") == 0 &&
 	    span_is(ll.msg, ll.msglen, "hello"), "RFC 5424 structured data");
+	ok(parse("<22>1 2023-11-20T10:00:02Z relay postfix/smtp 2004 - -  "
+	    "3F1A: to=<a@b>") == 0 &&
+	    span_is(ll.msg, ll.msglen, "3F1A: to=<a@b>"),
+	    "RFC 5424 from rsyslog: the message's own leading blank");
 	ok(parse("<13>1 - - - - - - x") == 0 && ll.time == 0 &&
 	    ll.host == NULL, "RFC 5424 nil values");
 

@@ -107,7 +107,7 @@ for prog in rebond-dnsd rebond-feeder rebondctl rebond-sync; do
 done
 
 ctl_commands() {
-	"$CTL" --help | sed -n 's/^  \([a-z][a-z]*\).*/\1/p' | sort -u |
+	"$CTL" --help | sed -n 's/^  \([a-z][a-z-]*\).*/\1/p' | sort -u |
 	while read -r c; do
 		grep -qE "^\.It Cm $c( |\$)" "$MAN/rebondctl.8" ||
 		    echo "rebondctl.8 does not document the command $c"
@@ -127,7 +127,7 @@ ok "rebond.conf.5 documents every option of the code, and no other" \
 
 # --- units --------------------------------------------------------------
 
-for u in rebond-dnsd rebond-feeder; do
+for u in rebond-dnsd rebond-feeder rebond-sync; do
 	f="$TOP_BUILD/contrib/systemd/$u.service"
 	ok "$u.service runs $u -f with the installed rebond.conf" \
 	    grep -qE "^ExecStart=/.*/$u (-f )?-c /.*/rebond/rebond.conf\$" "$f"
@@ -148,9 +148,12 @@ done
 ok "only rebond-dnsd may bind privileged ports" sh -c \
     'grep -qx "AmbientCapabilities=CAP_NET_BIND_SERVICE" "$1" &&
     ! grep -q "^AmbientCapabilities" "$2" &&
-    grep -qx "CapabilityBoundingSet=" "$2"' _ \
+    grep -qx "CapabilityBoundingSet=" "$2" &&
+    ! grep -q "^AmbientCapabilities" "$3" &&
+    grep -qx "CapabilityBoundingSet=" "$3"' _ \
     "$TOP_BUILD/contrib/systemd/rebond-dnsd.service" \
-    "$TOP_BUILD/contrib/systemd/rebond-feeder.service"
+    "$TOP_BUILD/contrib/systemd/rebond-feeder.service" \
+    "$TOP_BUILD/contrib/systemd/rebond-sync.service"
 
 # --- one version --------------------------------------------------------
 

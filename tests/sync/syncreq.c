@@ -13,6 +13,8 @@
  *	-b BYTES	a sealed body of BYTES zero bytes (size limits)
  *	-c HEX:SEQ	a cursor (origin key in hex, cursor), repeatable
  *	-n COUNT	send COUNT requests, each signed anew (a flood)
+ *	-R TXID:ADDR	POST /v1/report instead: a hard bounce report of
+ *			ADDR with that transaction id (32 hex digits)
  *
  * Prints one line per request sent: the HTTP status, and for a 200 the
  * batches it held and whether the response was signed by SERVER-ID and
@@ -33,6 +35,8 @@
 #include "sync/key.h"
 #include "sync/pull.h"
 #include "sync/serve.h"
+#include "zones/addr.h"
+#include "zones/report.h"
 #include "zones/util.h"
 
 struct resp {
@@ -65,8 +69,96 @@ static void
 usage(void)
 {
 	fprintf(stderr, "usage: syncreq [-grt] [-w N] [-o SECS] [-D ID] "
-	    "[-b BYTES] [-c HEX:SEQ]... KEYFILE SERVER-ID URL\n");
+	    "[-b BYTES] [-c HEX:SEQ]... [-n COUNT] [-R TXID:ADDR] "
+	    "KEYFILE SERVER-ID URL\n");
 	exit(2);
+}
+
+/* Send one request; print its status line. */
+static void
+send_one(const char *url, struct curl_slist *h, const uint8_t *body,
+    size_t blen, const char *sig, const uint8_t spk[32],
+    const uint8_t rpk[32], const uint8_t rsk[32], int report)
+{
+	struct resp r;
+	CURL *c = curl_easy_init();
+	long status = 0;
+	CURLcode cc;
+
+	memset(&r, 0, sizeof(r));
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)blen);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 90L);
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+	if (cc != CURLE_OK)
+		printf("error %s\n", curl_easy_strerror(cc));
+	else if (status != 200)
+		printf("%ld %.*s", status, (int)r.body.len,
+		    r.body.p ? (char *)r.body.p : "");
+	else {
+		uint8_t *plain = NULL;
+		size_t plen = 0, off = 0, bl;
+		const uint8_t *b;
+		int n;
+
+		if (auth_resp_verify(200, sig, r.body.p, r.body.len, spk,
+		    r.sig) != RB_OK)
+			printf("200 badsig\n");
+		else if (auth_open(rpk, rsk, r.body.p, r.body.len, &plain,
+		    &plen) != RB_OK)
+			printf("200 sealed-to-someone-else\n");
+		else if (report && plen == 8)
+			printf("200 taken %u dup %u\n",
+			    (unsigned)be_get(plain, 4),
+			    (unsigned)be_get(plain + 4, 4));
+		else {
+			for (n = 0; serve_next(plain, plen, &off, &b, &bl) ==
+			    1; n++)
+				;
+			printf("200 verified %d\n", n);
+		}
+		free(plain);
+	}
+	sbuf_free(&r.body);
+	curl_easy_cleanup(c);
+}
+
+/* A sealed report body: one hard bounce of addr, transaction id txid. */
+static int
+report_body(const char *spec, const uint8_t spk[32], uint8_t **body,
+    size_t *blen)
+{
+	struct report r;
+	uint8_t rb[2 + REPORT_MAX];
+	char norm[ADDR_MAX + 1];
+	size_t rn;
+
+	memset(&r, 0, sizeof(r));
+	if (strlen(spec) < 34 || spec[32] != ':' ||
+	    hex_decode(spec, 32, r.txid, sizeof(r.txid)) != RB_OK ||
+	    addr_normalise(spec + 33, strlen(spec + 33), norm,
+	    sizeof(norm)) < 0)
+		return -1;
+	r.key.zone = ZONE_RCPT;
+	r.key.len = HASH_LEN;
+	addr_hash(norm, strlen(norm), r.key.data);
+	r.reason = REASON_2;
+	r.status.klass = 5;
+	r.status.subject = 1;
+	r.status.detail = 1;
+	r.time = (int64_t)time(NULL);
+	snprintf(r.sender, sizeof(r.sender), "user@origin.example");
+	snprintf(r.queue_id, sizeof(r.queue_id), "ABCDEF123");
+	rn = report_encode(&r, rb + 2, sizeof(rb) - 2);
+	be_put(rb, rn, 2);
+	return auth_seal_node(spk, rb, rn + 2, body, blen) == RB_OK ? 0 : -1;
 }
 
 int
@@ -80,10 +172,10 @@ main(int argc, char *argv[])
 	size_t blen = 0;
 	int64_t offset = 0, wait = 0, bytes = -1;
 	char err[512], id[KEY_B64_LEN + 1], path[64], url[1024], hdr[256];
-	const char *dest = NULL;
-	int ch, replay = 0, tamper = 0, garbage = 0, i, n, k, count = 1;
+	const char *dest = NULL, *rep = NULL;
+	int ch, replay = 0, tamper = 0, garbage = 0, i, k, count = 1;
 
-	while ((ch = getopt(argc, argv, "b:c:D:gn:o:rtw:")) != -1) {
+	while ((ch = getopt(argc, argv, "b:c:D:gn:o:R:rtw:")) != -1) {
 		switch (ch) {
 		case 'b': bytes = atoll(optarg); break;
 		case 'c': {
@@ -102,6 +194,7 @@ main(int argc, char *argv[])
 		case 'n': count = atoi(optarg); break;
 		case 'o': offset = atoll(optarg); break;
 		case 'r': replay = 1; break;
+		case 'R': rep = optarg; break;
 		case 't': tamper = 1; break;
 		case 'w': wait = atoll(optarg); break;
 		default: usage();
@@ -119,22 +212,32 @@ main(int argc, char *argv[])
 		return 2;
 	}
 	curl_global_init(CURL_GLOBAL_DEFAULT);
+	key_pubkey_b64(pk, id, sizeof(id));
 	for (k = 0; k < count; k++) {
-	char sig[AUTH_SIG_B64 + 1];
+		char sig[AUTH_SIG_B64 + 1];
+
+		body = NULL;
+		blen = 0;
 		if (bytes >= 0) {
 			uint8_t *z = xcalloc(1, (size_t)bytes + 1);
 
 			auth_seal_node(spk, z, (size_t)bytes, &body, &blen);
 			free(z);
+		} else if (rep != NULL) {
+			if (report_body(rep, spk, &body, &blen) != 0)
+				usage();
 		} else if (garbage) {
 			blen = 100;
 			body = xcalloc(1, blen);
 			memset(body, 'x', blen);
 		} else
-			auth_seal_node(spk, cur.p ? cur.p : (uint8_t *)"", cur.len,
-			    &body, &blen);
-
-		snprintf(path, sizeof(path), "/v1/pull?wait=%" PRId64, wait);
+			auth_seal_node(spk, cur.p ? cur.p : (uint8_t *)"",
+			    cur.len, &body, &blen);
+		if (rep != NULL)
+			snprintf(path, sizeof(path), "/v1/report");
+		else
+			snprintf(path, sizeof(path), "/v1/pull?wait=%" PRId64,
+			    wait);
 		snprintf(url, sizeof(url), "%s%s", argv[optind + 2], path);
 		memset(&ar, 0, sizeof(ar));
 		ar.method = "POST";
@@ -150,7 +253,6 @@ main(int argc, char *argv[])
 			return 2;
 		if (tamper && blen > 0)
 			body[blen - 1] ^= 1;
-		key_pubkey_b64(pk, id, sizeof(id));
 		snprintf(hdr, sizeof(hdr), "%s: %s", HDR_NODE, id);
 		h = curl_slist_append(h, hdr);
 		snprintf(hdr, sizeof(hdr), "%s: %" PRId64, HDR_TIME, ar.time);
@@ -162,57 +264,12 @@ main(int argc, char *argv[])
 		snprintf(hdr, sizeof(hdr), "%s: %s", HDR_SIG, sig);
 		h = curl_slist_append(h, hdr);
 		h = curl_slist_append(h, "Expect:");
-
-		for (i = 0; i < (replay ? 2 : 1); i++) {
-			struct resp r;
-			CURL *c = curl_easy_init();
-			long status = 0;
-			CURLcode cc;
-
-			memset(&r, 0, sizeof(r));
-			curl_easy_setopt(c, CURLOPT_URL, url);
-			curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
-			curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
-			curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
-			    (curl_off_t)blen);
-			curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_data);
-			curl_easy_setopt(c, CURLOPT_WRITEDATA, &r);
-			curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
-			curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
-			curl_easy_setopt(c, CURLOPT_TIMEOUT, 90L);
-			cc = curl_easy_perform(c);
-			curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
-			if (cc != CURLE_OK)
-				printf("error %s\n", curl_easy_strerror(cc));
-			else if (status != 200)
-				printf("%ld %.*s", status, (int)r.body.len,
-				    r.body.p ? (char *)r.body.p : "");
-			else {
-				uint8_t *plain = NULL;
-				size_t plen = 0, off = 0, bl;
-				const uint8_t *b;
-
-				if (auth_resp_verify(200, sig, r.body.p, r.body.len,
-				    spk, r.sig) != RB_OK)
-					printf("200 badsig\n");
-				else if (auth_open(rpk, rsk, r.body.p, r.body.len,
-				    &plain, &plen) != RB_OK)
-					printf("200 sealed-to-someone-else\n");
-				else {
-					for (n = 0; serve_next(plain, plen, &off, &b,
-					    &bl) == 1; n++)
-						;
-					printf("200 verified %d\n", n);
-				}
-				free(plain);
-			}
-			sbuf_free(&r.body);
-			curl_easy_cleanup(c);
-		}
-	curl_slist_free_all(h);
-	h = NULL;
-	free(body);
-	body = NULL;
+		for (i = 0; i < (replay ? 2 : 1); i++)
+			send_one(url, h, body, blen, sig, spk, rpk, rsk,
+			    rep != NULL);
+		curl_slist_free_all(h);
+		h = NULL;
+		free(body);
 	}
 	curl_global_cleanup();
 	sbuf_free(&cur);

@@ -1,0 +1,2 @@
+/* The peers moved to zones/ (the feeder reads them too). */
+#include "../zones/peer.h"
