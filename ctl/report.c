@@ -108,6 +108,8 @@ struct report {
 	size_t			*bouncing, nbouncing;	/* into rdom */
 	size_t			*blocked, nblocked;
 	struct crows		 sndr;			/* to name hashes */
+	struct crows		 auth, sdom;	/* authentication refusals */
+	size_t			*authv, nauth;
 	struct named_hash	*hashes;		/* of sndr, sorted */
 	struct sender_item	*snd;
 	size_t			 nsnd;
@@ -329,6 +331,18 @@ by_blocks(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+static int
+by_auth(const void *a, const void *b)
+{
+	const struct crow *x = &sort_r->auth.v[*(const size_t *)a];
+	const struct crow *y = &sort_r->auth.v[*(const size_t *)b];
+	uint64_t nx = x->c[EV_MESSAGE_REJECTED], ny = y->c[EV_MESSAGE_REJECTED];
+
+	if (nx != ny)
+		return nx < ny ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
 static void
 gather(struct report *r)
 {
@@ -384,6 +398,29 @@ gather(struct report *r)
 		qsort(r->snd, r->nsnd, sizeof(*r->snd), by_recent);
 	if ((rc = peer_foreach(r->t, peer_add_item, r)) < 0)
 		fatalx("report: %s", rb_strerror(rc));
+	if ((rc = crows_collect(r->t, CNT_AUTH, r->from, r->to, &r->auth)) <
+	    0 || (rc = crows_collect(r->t, CNT_SDOM, r->from, r->to,
+	    &r->sdom)) < 0)
+		fatalx("report: %s", rb_strerror(rc));
+	r->authv = xcalloc(r->auth.n + 1, sizeof(size_t));
+	for (i = 0; i < r->auth.n; i++)
+		if (r->auth.v[i].c[EV_MESSAGE_REJECTED] > 0)
+			r->authv[r->nauth++] = i;
+	qsort(r->authv, r->nauth, sizeof(size_t), by_auth);
+	if (r->nauth > TOP_DOMAINS)
+		r->nauth = TOP_DOMAINS;
+}
+
+/* Mail of the sender domain key in the window (its CNT_SDOM row). */
+static uint64_t
+sdom_sent(const struct report *r, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < r->sdom.n; i++)
+		if (strcmp(r->sdom.v[i].key, key) == 0)
+			return r->sdom.v[i].sent;
+	return 0;
 }
 
 /* --- text --- */
@@ -667,6 +704,31 @@ text_blocks(const struct report *r)
 }
 
 static void
+text_auth(const struct report *r)
+{
+	size_t i;
+
+	section("Sender domains refused for authentication (SPF, DKIM, "
+	    "DMARC)");
+	if (r->nauth == 0) {
+		printf("  none\n");
+		return;
+	}
+	printf("  %-32s %7s %7s %7s\n", "domain", "sent", "refused", "rate");
+	for (i = 0; i < r->nauth; i++) {
+		const struct crow *c = &r->auth.v[r->authv[i]];
+		uint64_t sent = sdom_sent(r, c->key);
+
+		printf("  %-32s %7llu %7llu %6.1f%%\n", c->key,
+		    (unsigned long long)sent,
+		    (unsigned long long)c->c[EV_MESSAGE_REJECTED],
+		    pct(c->c[EV_MESSAGE_REJECTED], sent));
+		printf("    check: rebondctl check-domain %s --relay-ip "
+		    "<this relay's address>\n", c->key);
+	}
+}
+
+static void
 text_peers(const struct report *r)
 {
 	size_t i;
@@ -711,6 +773,7 @@ text_report(const struct report *r)
 	text_senders(r);
 	text_domains(r);
 	text_blocks(r);
+	text_auth(r);
 	text_peers(r);
 }
 
@@ -824,6 +887,16 @@ json_report(const struct report *r)
 		    (unsigned long long)d->c[EV_IP_BLOCKED],
 		    (unsigned long long)d->c[EV_MESSAGE_REJECTED]);
 	}
+	printf("],\n \"auth_refusals\": [");
+	for (i = 0; i < r->nauth; i++) {
+		const struct crow *d = &r->auth.v[r->authv[i]];
+
+		printf("%s\n  {\"key\": ", i ? "," : "");
+		json_str(d->key);
+		printf(", \"sent\": %llu, \"refused\": %llu}",
+		    (unsigned long long)sdom_sent(r, d->key),
+		    (unsigned long long)d->c[EV_MESSAGE_REJECTED]);
+	}
 	printf("],\n \"peers\": [");
 	for (i = 0; i < r->npeers; i++) {
 		const struct peer *p = &r->peers[i];
@@ -873,6 +946,9 @@ ctl_report(const struct conf *conf, int64_t days, int json, int argc,
 	store_read_end(s);
 	crows_free(&r.rdom);
 	crows_free(&r.sndr);
+	crows_free(&r.auth);
+	crows_free(&r.sdom);
+	free(r.authv);
 	free(r.bouncing);
 	free(r.blocked);
 	free(r.hashes);

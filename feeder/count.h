@@ -24,6 +24,9 @@ enum count_kind {
 	CNT_SNDR,	/* sender address in clear */
 	CNT_SDOM,
 	CNT_CLIENT,	/* "sasl:user", "ip:addr" */
+	CNT_AUTH,	/* sender domain: only its message_rejected refusals
+			 * for authentication (SPF, DKIM, DMARC: sub-reason
+			 * auth), for rebondctl report and check-domain */
 	CNT_KIND_COUNT
 };
 

@@ -893,8 +893,12 @@ run_event(struct feed *f, const struct event *in)
 	}
 	if (ev.sender[0] && !(ev.flags & EVF_NOTIFICATION)) {
 		count(f, CNT_SNDR, ev.sender, strlen(ev.sender), day, ev.cls);
-		if ((d = addr_domain(ev.sender)) != NULL)
+		if ((d = addr_domain(ev.sender)) != NULL) {
 			count(f, CNT_SDOM, d, strlen(d), day, ev.cls);
+			if (ev.cls == EV_MESSAGE_REJECTED &&
+			    strcmp(ev.sub, "auth") == 0)
+				count(f, CNT_AUTH, d, strlen(d), day, ev.cls);
+		}
 	}
 	if (ev.client[0])
 		count(f, CNT_CLIENT, ev.client, strlen(ev.client), day,

@@ -48,6 +48,24 @@ done_testing() {
 
 ctl() { "$CTL" -d "$STATE" "$@"; }
 
+# free_port: a loopback port nothing listens on (TCP or UDP) and that no
+# earlier call of this test handed out.  Called as $(free_port), in a
+# subshell: the ports handed out are kept in a file, not a variable.
+free_port() {
+	_p=$((20000 + ($$ * 13 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 40000))
+	[ -s "$T/.ports" ] && _p=$(( $(tail -1 "$T/.ports") + 1 ))
+	for _ in $(seq 500); do
+		_p=$((_p + 1)); [ $_p -gt 60000 ] && _p=20000
+		ss -Htuln "sport = :$_p" 2>/dev/null | grep -q . && continue
+		grep -qx "$_p" "$T/.ports" 2>/dev/null && continue
+		echo $_p >> "$T/.ports"
+		echo $_p
+		return 0
+	done
+	echo "# no free port" >&2
+	exit 1
+}
+
 # Start rebond-dnsd on a free port of 127.0.0.1 (and ::1 when present);
 # sets PORT and DNSD_PID.  Extra arguments go to rebond-dnsd.
 start_dnsd() {

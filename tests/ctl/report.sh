@@ -184,8 +184,24 @@ ok "later: no mail, so no domain and no sender figures" grep -q '"node": {"deliv
 
 # An empty store: every section says none.
 "$CTL" -d "$T/empty" report > "$T/empty.txt"
-ok "empty store: four sections say none" test "$(grep -c '^  none$' "$T/empty.txt")" -eq 4
+ok "empty store: five sections say none" test "$(grep -c '^  none$' "$T/empty.txt")" -eq 5
 ok "empty store: --json too" sh -c "'$CTL' -d '$T/empty' report --json | grep -q '\"senders\": \[\],'"
+# Refusals for authentication, counted per sender domain, point at
+# check-domain.
+now=$(date -u '+%b %e %H:%M:%S')
+{
+	for i in 1 2 3; do
+		echo "$now relay postfix/qmgr[8]: AUTH0000$i: from=<news@webform.example>, size=100, nrcpt=1 (queue active)"
+		echo "$now relay postfix/smtp[7]: AUTH0000$i: to=<u$i@gmail.com>, relay=gmail-smtp-in.l.google.com[192.0.2.25]:25, delay=1, delays=0/0/0/1, dsn=5.7.26, status=bounced (host gmail-smtp-in.l.google.com[192.0.2.25] said: 550-5.7.26 Unauthenticated email from webform.example is not accepted due to domain's DMARC policy. 550 5.7.26 Please contact the administrator of webform.example domain (in reply to end of DATA command))"
+	done
+	echo "$now relay postfix/qmgr[8]: AUTH00004: from=<news@webform.example>, size=100, nrcpt=1 (queue active)"
+	echo "$now relay postfix/smtp[7]: AUTH00004: to=<ok@example.net>, relay=mx.example.net[192.0.2.26]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok)"
+} > "$T/auth.log"
+"$FEEDER" -d "$T/auth" --stdin < "$T/auth.log" 2>/dev/null
+"$CTL" -d "$T/auth" report > "$T/auth.txt"
+ok "report: the sender domain refused for authentication, with its share" grep -Eq '^  webform.example +4 +3 +75.0%$' "$T/auth.txt"
+ok "report: ... and the check-domain command to run" grep -q '^    check: rebondctl check-domain webform.example' "$T/auth.txt"
+ok "report --json: auth_refusals" sh -c "'$CTL' -d '$T/auth' report --json | grep -q '{\"key\": \"webform.example\", \"sent\": 4, \"refused\": 3}'"
 ok "report takes no argument" sh -c "! '$CTL' -d '$STATE' report extra 2>/dev/null"
 
 done_testing

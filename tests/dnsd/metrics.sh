@@ -19,22 +19,8 @@ is() {
 	return 1
 }
 
-# A TCP port nobody listens on.
-free_port() {
-	_p=$((20000 + ($$ * 17 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 40000))
-	for _ in $(seq 200); do
-		_p=$((_p + 1)); [ $_p -gt 60000 ] && _p=20000
-		ss -Htln "sport = :$_p" 2>/dev/null | grep -q . && continue
-		echo $_p
-		return 0
-	done
-	echo "# no free port" >&2
-	exit 1
-}
-
 MPORT=$(free_port)
 PPORT=$(free_port)
-[ "$PPORT" = "$MPORT" ] && PPORT=$((MPORT + 1))
 URL="http://127.0.0.1:$MPORT/metrics"
 CONF="$T/rebond.conf"
 printf '[dnsd]\nmetrics = 127.0.0.1:%s\nrrl-responses-per-second = 20\nrrl-ipv4-prefix = 32\n' \

@@ -14,19 +14,6 @@ PQ="$TOP_BUILD/tests/dnsd/policyq"
 # policyq runs many times: spare it the leak check at each exit.
 pq() { ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" "$PQ" "$@"; }
 
-# A TCP port nobody listens on, from a per-run pseudo-random start.
-free_port() {
-	_p=$((20000 + ($$ * 13 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 40000))
-	for _ in $(seq 200); do
-		_p=$((_p + 1)); [ $_p -gt 60000 ] && _p=20000
-		ss -Htln "sport = :$_p" 2>/dev/null | grep -q . && continue
-		echo $_p
-		return 0
-	done
-	echo "# no free port" >&2
-	exit 1
-}
-
 # preq STATE SENDER RECIPIENT [SASL_USERNAME]: a request as Postfix
 # sends it (a subset of its attributes, and one it does not know).
 preq() {

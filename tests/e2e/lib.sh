@@ -52,21 +52,6 @@ e2e_cleanup() {
 trap e2e_cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
 
-# A TCP port nobody listens on, from a per-run pseudo-random start.
-free_port() {
-	_p=$((20000 + ($$ * 13 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 40000))
-	for _ in $(seq 200); do
-		_p=$((_p + 1)); [ $_p -gt 60000 ] && _p=20000
-		ss -Htln "sport = :$_p" 2>/dev/null | grep -q . && continue
-		case " ${USED_PORTS:-} " in *" $_p "*) continue ;; esac
-		USED_PORTS="${USED_PORTS:-} $_p"
-		echo $_p
-		return 0
-	done
-	echo "# no free port" >&2
-	exit 1
-}
-
 # wait_for SECONDS COMMAND...: until COMMAND succeeds; 1 on timeout.
 wait_for() {
 	_n=$(($1 * 10)); shift
