@@ -14,6 +14,9 @@
 #   recent@example.com    127.0.0.4: unauthenticated mail is bulk by
 #                         default, deferred at RCPT (450 4.7.1)
 #   held@asso.example     sender held by the operator: accepted, HOLD
+#   carol@asso.example    five sends refused for listed recipients: the
+#                         feeder lists her (sndr 127.0.0.5), and her next
+#                         mail to a good address is refused
 #   x@gmaiil.com          rdom 127.0.0.2: refused by reject_rhsbl_recipient
 #   y@spammy.example      sdom 127.0.0.2: refused by reject_rhsbl_sender
 #   policy service down   mail still flows (default_action=DUNNO)
@@ -186,7 +189,10 @@ ok "its smtpd listens on 127.0.0.1:$PFPORT" \
 ok "postconf accepts the restrictions" \
     sh -c "/usr/sbin/postconf -c '$PF' -h smtpd_recipient_restrictions | grep -q check_policy_service"
 
-"$FEEDER" -d "$STATE" --follow "$T/maillog" 2>>"$T/feeder.err" &
+# A sender is listed after 5 sends refused for listed recipients (10 by
+# default): carol below.
+printf '[policy]\nsender-listed-sends = 5\n' > "$T/feeder.conf"
+"$FEEDER" -c "$T/feeder.conf" -d "$STATE" --follow "$T/maillog" 2>>"$T/feeder.err" &
 FEEDER_PID=$!
 PIDS="$PIDS $FEEDER_PID"
 
@@ -236,6 +242,17 @@ ok "held@asso.example (sender held): accepted" \
     send held@asso.example good@example.com
 ok "... into the hold queue (HOLD)" \
     wait_for 10 grep -q 'hold: RCPT from .*listed by rebond (sndr 127.0.0.10: held by the operator)' "$T/maillog"
+
+# A sender who keeps writing to listed addresses gets listed herself
+# (the feeder counts Postfix's refusals that name our lists).
+for i in 1 2 3 4 5; do send carol@asso.example manual@example.com; done
+ok "carol@asso.example: five sends to a listed address refused" \
+    sh -c "test \$(grep -c 'NOQUEUE: reject: RCPT from .*listed by rebond.* from=<carol@asso.example>' '$T/maillog') -ge 5"
+ok "... the feeder lists carol herself (sndr 127.0.0.5)" \
+    wait_for 20 sh -c "'$CTL' -d '$STATE' lookup carol@asso.example | grep -q 'sndr .*127.0.0.5'"
+send carol@asso.example good@example.com
+ok "... and her next mail, to a good address, is refused" \
+    grep -q '^<\*\* .*5[0-9][0-9] .*listed by rebond (sndr 127.0.0.5' "$T/swaks.good@example.com"
 
 # --- rhsbl through DNS ---------------------------------------------------
 

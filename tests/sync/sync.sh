@@ -63,6 +63,8 @@ ok "and passes them on to C as relayed records" wait_for 20 sh -c "'$CTL' -c '$T
 # place both versions meet is C.
 node_stop A
 nctl B peer add c --key "$ID_C" --url http://127.0.0.1:1 --trust full --share yes
+kill -HUP $PID_B	# now, not at its next look at the peers
+ok "B stops pulling from C" wait_for 5 grep -q 'peer c changed: http://127.0.0.1:1' "$T/B.log"
 cp -a "$T/A" "$T/E"; cp "$T/A.conf" "$T/E.conf"
 PORT_E=$PORT_BASE; while ! port_free $PORT_E; do PORT_E=$((PORT_E + 1)); done
 nctl E peer del b
