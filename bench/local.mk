@@ -2,7 +2,7 @@
 EXTRA_PROGRAMS = bench/answer_bench
 bench_answer_bench_LDADD = libdnsd.a $(ZONES_LIBS)
 CLEANFILES += bench/answer_bench
-EXTRA_DIST += bench/dnsd.sh bench/feeder.sh bench/sync.sh
+EXTRA_DIST += bench/dnsd.sh bench/feeder.sh bench/sync.sh bench/flood.sh
 # rebondctl report, metrics and stats on a million listings and a year
 # of counters.
 EXTRA_DIST += bench/report.sh
