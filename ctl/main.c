@@ -180,12 +180,53 @@ struct del_args {
 	int		 scope;
 };
 
+/* Keys of the feeder's events about one key (KV_EVLOG), to delete. */
+struct evkeys {
+	uint8_t		(*k)[2 + DOMAIN_MAX + 12];
+	size_t		*len, n;
+};
+
+static int
+evlog_key(const void *k, size_t klen, const void *v, size_t vlen, void *arg)
+{
+	struct evkeys *e = arg;
+
+	(void)v;
+	(void)vlen;
+	if (klen > sizeof(e->k[0]))
+		return 0;
+	e->k = xrealloc(e->k, (e->n + 1) * sizeof(*e->k));
+	e->len = xrealloc(e->len, (e->n + 1) * sizeof(*e->len));
+	memcpy(e->k[e->n], k, klen);
+	e->len[e->n++] = klen;
+	return 0;
+}
+
+/* Delisting on request also forgets the feeder's events behind the key:
+ * their reply texts may quote the address in clear. */
 static int
 do_del(struct store_txn *t, void *arg)
 {
 	struct del_args *a = arg;
+	struct evkeys e = { NULL, NULL, 0 };
+	uint8_t prefix[2 + DOMAIN_MAX];
+	size_t i;
+	int rc;
 
-	return store_retract(t, &a->key, 0, rb_now(), a->scope);
+	if ((rc = store_retract(t, &a->key, 0, rb_now(), a->scope)) != RB_OK)
+		return rc;
+	prefix[0] = a->key.zone;
+	prefix[1] = a->key.len;
+	memcpy(prefix + 2, a->key.data, a->key.len);
+	rc = store_kv_foreach(t, KV_EVLOG, prefix, 2 + (size_t)a->key.len,
+	    evlog_key, &e);
+	for (i = 0; rc >= 0 && i < e.n; i++)
+		if ((rc = store_kv_del(t, KV_EVLOG, e.k[i], e.len[i])) ==
+		    RB_ENOENT)
+			rc = RB_OK;
+	free(e.k);
+	free(e.len);
+	return rc < 0 ? rc : RB_OK;
 }
 
 static int

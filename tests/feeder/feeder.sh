@@ -106,5 +106,10 @@ J="$T/junk"
 ok "junk does not stop the feeder" sh -c "'$FEEDER' -d '$J' --stdin < '$T/junk.log' 2>'$T/junk.err'"
 ok "junk is counted as malformed" grep -qE '[1-9][0-9]* malformed' "$T/junk.err"
 ok "the line after the junk is used" "$CTL" -d "$J" lookup after@example.com
+# Delisting on request forgets the events behind the key too (their
+# reply texts may quote the address).
+ok "rebondctl del delists the feeder's listing" ctl del rcpt dead@example.com
+ok "... and its events are gone from explain" sh -c "'$CTL' -d '$STATE' explain dead@example.com > '$T/exp'; ! grep -q 'event ' '$T/exp' && ! grep -q 'The email account' '$T/exp'"
+ok "... the store holds no event of that mail any more" sh -c "command -v mdb_dump >/dev/null || exit 0; ! mdb_dump -s evlog -p '$STATE' | grep -q 3F1A2C0101"
 ok "bad config reported as file:line" sh -c "printf '[feeder]\nscope = world\n' > '$T/bad.conf'; ! '$FEEDER' -c '$T/bad.conf' -n 2>'$T/err' && grep -q 'scope' '$T/err'"
 done_testing
