@@ -1,9 +1,11 @@
 #!/bin/sh
 # Quick start: install what is needed, build, and run rebond on its
 # embedded defaults: rebond-dnsd on 127.0.0.1:5353, rebond-feeder
-# receiving syslog on udp:127.0.0.1:5514, state in ./rebond-state, zones
-# under rebond.test.  A Postfix bounce is sent to the feeder as syslog
-# would, and the listing it makes is shown in DNS.  Ctrl-C stops it.
+# receiving syslog on udp:127.0.0.1:5514, rebond-sync serving peers on
+# 127.0.0.1:8853 (none yet: it makes the node key and waits), state in
+# ./rebond-state, zones under rebond.test.  A Postfix bounce is sent to
+# the feeder as syslog would, and the listing it makes is shown in DNS.
+# Ctrl-C stops it.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -20,7 +22,9 @@ B=build/release
 dnsd=$!
 "$B/rebond-feeder" &
 feeder=$!
-trap 'kill $dnsd $feeder 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+"$B/rebond-sync" &
+sync=$!
+trap 'kill $dnsd $feeder $sync 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 for _ in $(seq 50); do
 	dig +short +time=1 +tries=1 @127.0.0.1 -p 5353 test.rcpt.rebond.test A 2>/dev/null |
 	    grep -q 127.0.0.2 && break
@@ -43,6 +47,11 @@ echo
 echo "\$ rebondctl explain nobody@example.org"
 "$B/rebondctl" explain nobody@example.org
 echo
-echo "rebond-dnsd serves 127.0.0.1:5353 and rebond-feeder listens on udp:127.0.0.1:5514;"
-echo "state is in ./rebond-state.  Ctrl-C stops both."
+echo "\$ rebondctl id      # this node's id, for the peers' operators"
+for _ in $(seq 50); do "$B/rebondctl" id 2>/dev/null && break; sleep 0.1; done
+echo
+echo "rebond-dnsd serves 127.0.0.1:5353, rebond-feeder listens on udp:127.0.0.1:5514,"
+echo "rebond-sync serves peers on 127.0.0.1:8853 (add one: rebondctl peer add NAME"
+echo "--key ID --url http://HOST:8853 --trust full --share yes); state is in"
+echo "./rebond-state.  Ctrl-C stops them."
 wait $dnsd
