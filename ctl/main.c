@@ -13,7 +13,7 @@
 #include "../feeder/count.h"
 #include "../feeder/event.h"
 #include "../sync/key.h"
-#include "../sync/peer.h"
+#include "peer.h"
 #include "checkdomain.h"
 #include "conf.h"
 #include "ctl.h"

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../sync/peer.h"
+#include "peer.h"
 #include "ctl.h"
 #include "log.h"
 #include "util.h"

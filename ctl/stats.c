@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../sync/peer.h"
+#include "peer.h"
 #include "ctl.h"
 #include "log.h"
 #include "metrics.h"

@@ -4,7 +4,7 @@ libsync_a_SOURCES = \
 	%D%/apply.c %D%/apply.h \
 	%D%/auth.c %D%/auth.h \
 	%D%/batch.c %D%/batch.h \
-	%D%/key.c %D%/key.h %D%/peer.h \
+	%D%/key.c %D%/key.h \
 	%D%/pull.c %D%/pull.h \
 	%D%/serve.c %D%/serve.h
 

@@ -48,6 +48,17 @@ done_testing() {
 
 ctl() { "$CTL" -d "$STATE" "$@"; }
 
+# wait_for SECONDS COMMAND...: until COMMAND succeeds; 1 once SECONDS
+# have passed (wall clock: slow commands do not stretch it).
+wait_for() {
+	_end=$(( $(date +%s) + $1 )); shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(date +%s)" -lt $_end ] || return 1
+		sleep 0.1
+	done
+}
+
 # free_port: a loopback port nothing listens on (TCP or UDP) and that no
 # earlier call of this test handed out.  Called as $(free_port), in a
 # subshell: the ports handed out are kept in a file, not a variable.

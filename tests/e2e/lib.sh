@@ -52,15 +52,25 @@ e2e_cleanup() {
 trap e2e_cleanup EXIT
 trap 'exit 1' HUP INT TERM PIPE
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds; 1 on timeout.
-wait_for() {
-	_n=$(($1 * 10)); shift
-	while [ $_n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_n=$((_n - 1))
+# start_stub: smtpstub on a free port with the rules in $T/rules; sets
+# STUBPORT and STUB_PID.  Listening once its pid file is there; gone if
+# the port was taken, then tried again on another.
+start_stub() {
+	for _try in 1 2 3 4 5; do
+		STUBPORT=$(free_port)
+		rm -f "$T/stub.pid"
+		"$STUB" -l "127.0.0.1:$STUBPORT" -r "$T/rules" -p "$T/stub.pid" \
+		    2>>"$T/stub.err" &
+		STUB_PID=$!
+		PIDS="$PIDS $STUB_PID"
+		wait_for 5 sh -c "test -s '$T/stub.pid' || ! kill -0 $STUB_PID"
+		test -s "$T/stub.pid" && return 0
+		kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null
+		PIDS=$(echo "$PIDS" | sed "s/ $STUB_PID//")
+		STUB_PID=""
 	done
-	return 1
+	echo "# smtpstub did not start:"; sed 's/^/#   /' "$T/stub.err"
+	exit 1
 }
 
 # $PF/master.cf with smtpd on 127.0.0.1:$1 (the services a relay

@@ -144,13 +144,3 @@ ns_start_unbound() {
 	ns_run_unbound "$T/unbound.conf" 127.0.0.1
 }
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds; 1 on timeout.
-wait_for() {
-	_n=$(($1 * 10)); shift
-	while [ $_n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}

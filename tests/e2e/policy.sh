@@ -82,23 +82,7 @@ fi
 cat > "$T/rules" <<'EOF'
 dead@example.com 550-5.1.1 The email account that you tried to reach does not exist. Please try|550-5.1.1 double-checking the recipient's email address for typos or|550-5.1.1 unnecessary spaces. Learn more at|550 5.1.1  https://support.google.com/mail/?p=NoSuchUser a1-20020a170906b8c1si1234567ejb.42 - gsmtp
 EOF
-for _try in 1 2 3 4 5; do
-	STUBPORT=$(free_port)
-	rm -f "$T/stub.pid"
-	"$STUB" -l "127.0.0.1:$STUBPORT" -r "$T/rules" -p "$T/stub.pid" \
-	    2>>"$T/stub.err" &
-	STUB_PID=$!
-	PIDS="$PIDS $STUB_PID"
-	wait_for 5 sh -c "test -s '$T/stub.pid' || ! kill -0 $STUB_PID"
-	test -s "$T/stub.pid" && break
-	kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null
-	PIDS=$(echo "$PIDS" | sed "s/ $STUB_PID//")
-	STUB_PID=""
-done
-if [ -z "$STUB_PID" ]; then
-	echo "# smtpstub did not start:"; sed 's/^/#   /' "$T/stub.err"
-	exit 1
-fi
+start_stub
 
 # --- the Postfix instance ---------------------------------------------
 

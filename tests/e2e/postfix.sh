@@ -33,24 +33,7 @@ full@example.org 452 4.2.2 Mailbox full
 spamtrap@example.net data 554 5.7.1 Message refused as spam
 grey@example.net grey 450 4.7.1 Greylisted, please retry
 EOF
-for _try in 1 2 3 4 5; do
-	STUBPORT=$(free_port)
-	rm -f "$T/stub.pid"
-	"$STUB" -l "127.0.0.1:$STUBPORT" -r "$T/rules" -p "$T/stub.pid" \
-	    2>>"$T/stub.err" &
-	STUB_PID=$!
-	PIDS="$PIDS $STUB_PID"
-	# Listening once the pid file is there; gone if the port was taken.
-	wait_for 5 sh -c "test -s '$T/stub.pid' || ! kill -0 $STUB_PID"
-	test -s "$T/stub.pid" && break
-	kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null
-	PIDS=$(echo "$PIDS" | sed "s/ $STUB_PID//")
-	STUB_PID=""
-done
-if [ -z "$STUB_PID" ]; then
-	echo "# smtpstub did not start:"; sed 's/^/#   /' "$T/stub.err"
-	exit 1
-fi
+start_stub
 
 # --- the Postfix instance ---------------------------------------------
 

@@ -25,30 +25,6 @@ export TZ=UTC
 command -v logger >/dev/null 2>&1 ||
     skip_all "no logger (bsdutils)"
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds; 1 on timeout.
-wait_for() {
-	_n=$(($1 * 10)); shift
-	while [ $_n -gt 0 ]; do
-		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
-		_n=$((_n - 1))
-	done
-	return 1
-}
-
-# A UDP port of 127.0.0.1 nobody uses, from a per-run start.
-udp_port() {
-	_p=$((20000 + ($$ * 17 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 40000))
-	for _ in $(seq 200); do
-		_p=$((_p + 1)); [ $_p -gt 60000 ] && _p=20000
-		ss -Hulnp "sport = :$_p" 2>/dev/null | grep -q . && continue
-		echo $_p
-		return 0
-	done
-	echo "# no free UDP port" >&2
-	exit 1
-}
-
 # --- the two feeders ---------------------------------------------------------
 
 S1="$T/state.unix"
@@ -56,7 +32,7 @@ S2="$T/state.udp"
 "$FEEDER" -d "$S1" --syslog "unix:$T/feeder.sock" 2>>"$T/feeder.unix.err" &
 PIDS="$PIDS $!"
 for _try in 1 2 3 4 5; do
-	UPORT=$(udp_port)
+	UPORT=$(free_port)
 	"$FEEDER" -d "$S2" --syslog "udp:127.0.0.1:$UPORT" 2>>"$T/feeder.udp.err" &
 	F2=$!
 	sleep 0.3

@@ -13,15 +13,6 @@ SYNC="$TOP_BUILD/rebond-sync"
 REQ="$TOP_BUILD/tests/sync/syncreq"
 PORT_BASE=$((21000 + ($$ * 17 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 30000))
 
-wait_for() {	# wait_for SECONDS COMMAND...: until COMMAND succeeds
-	_end=$(( $(date +%s) + $1 )); shift
-	while :; do
-		"$@" >/dev/null 2>&1 && return 0
-		[ "$(date +%s)" -lt $_end ] || return 1
-		sleep 0.05
-	done
-}
-
 port_free() { ! ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
 
 node_init() {

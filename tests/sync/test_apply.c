@@ -22,7 +22,7 @@
 #include "sync/apply.h"
 #include "sync/batch.h"
 #include "sync/key.h"
-#include "sync/peer.h"
+#include "zones/peer.h"
 #include "sync/serve.h"
 #include "zones/log.h"
 #include "zones/policy.h"

@@ -1,2 +1,0 @@
-/* The peers moved to zones/ (the feeder reads them too). */
-#include "../zones/peer.h"
