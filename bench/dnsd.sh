@@ -8,6 +8,10 @@
 # time per query at a fixed 50k qps, RSS, and the delay from
 # `rebondctl add` to the new answer.  Needs contrib/deps.sh bench.
 set -eu
+# Started as root, the daemons would switch to the rebond user: keep
+# root for these runs in a temporary directory.
+KEEP_ROOT=""
+[ "$(id -u)" -ne 0 ] || KEEP_ROOT="-u root"
 N=${1:-1000000}
 SECS=${2:-10}
 QPS=${QPS:-50000}
@@ -99,7 +103,7 @@ load() {	# NAME PID PORT
 
 echo "== rebond-dnsd"
 port=$PORT_B
-start rebond "$B/rebond-dnsd" -f -d "$W/state" -l "127.0.0.1:$PORT_B" 2>/dev/null
+start rebond "$B/rebond-dnsd" $KEEP_ROOT -f -d "$W/state" -l "127.0.0.1:$PORT_B" 2>/dev/null
 load rebond "$rebond_pid" "$PORT_B"
 # Delay from rebondctl add to the answer, median of 21: the command
 # itself (process start, LMDB commit with fsync), then until DNS answers.

@@ -9,6 +9,10 @@
 # and the flood's, are printed.  Run from a release build directory
 # (cd build/release && sh ../../bench/flood.sh).  Needs dnsperf.
 set -eu
+# Started as root, the daemons would switch to the rebond user: keep
+# root for these runs in a temporary directory.
+KEEP_ROOT=""
+[ "$(id -u)" -ne 0 ] || KEEP_ROOT="-u root"
 SECS=${1:-10}
 CQ=${CLIENT_QPS:-200}
 B=$(pwd)
@@ -29,7 +33,7 @@ awk 'BEGIN { for (i = 0; i < 5000; i++) printf "%040x.rcpt.rebond.test A\n", i }
 
 run() {	# run RRL: prints the client's and the flood's figures
 	printf '[dnsd]\nacl = 127.0.0.0/8\nrrl-responses-per-second = %s\nrrl-ipv4-prefix = 32\n' "$1" > "$T/conf"
-	"$B/rebond-dnsd" -f -c "$T/conf" -d "$T/s" -l "127.0.0.1:$PORT" 2>"$T/dnsd.log" &
+	"$B/rebond-dnsd" $KEEP_ROOT -f -c "$T/conf" -d "$T/s" -l "127.0.0.1:$PORT" 2>"$T/dnsd.log" &
 	pid=$!
 	sleep 0.5
 	dnsperf -s 127.0.0.1 -p $PORT -a 127.0.0.3 -d "$T/q" -l "$SECS" -Q "$CQ" \

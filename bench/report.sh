@@ -12,6 +12,10 @@
 # built in build/bench as bench/feeder.sh does.  DOMAINS (default 3000),
 # SENDERS (300), RUNS (5) and KEEP=1 (keep the store) in the environment.
 set -eu
+# Started as root, the daemons would switch to the rebond user: keep
+# root for these runs in a temporary directory.
+KEEP_ROOT=""
+[ "$(id -u)" -ne 0 ] || KEEP_ROOT="-u root"
 LISTINGS=${1:-1000000}
 DAYS=${2:-365}
 PERDAY=${3:-2000}
@@ -93,7 +97,7 @@ awk -v days="$DAYS" -v perday="$PERDAY" -v doms="$DOMAINS" \
 	}
 }' > "$W/mail.log"
 t0=$(date +%s)
-"$FEEDER" -d "$S" --stdin < "$W/mail.log" 2>"$W/feed.err" ||
+"$FEEDER" $KEEP_ROOT -d "$S" --stdin < "$W/mail.log" 2>"$W/feed.err" ||
     { cat "$W/feed.err"; exit 1; }
 echo "   $(wc -l < "$W/mail.log") lines fed in $(( $(date +%s) - t0 )) s"
 "$CTL" -d "$S" metrics > "$W/metrics"

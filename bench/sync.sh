@@ -8,6 +8,10 @@
 # Run from a build directory (a release build: ./configure without
 # --enable-sanitizers), e.g.  cd build/release && sh ../../bench/sync.sh
 set -eu
+# Started as root, the daemons would switch to the rebond user: keep
+# root for these runs in a temporary directory.
+KEEP_ROOT=""
+[ "$(id -u)" -ne 0 ] || KEEP_ROOT="-u root"
 N=${1:-1000000}
 B=$(pwd)
 CTL="$B/rebondctl"
@@ -34,10 +38,10 @@ t0=$(ms)
 t1=$(ms)
 echo "import of $N listings on A: $((t1 - t0)) ms"
 
-"$SYNC" -c "$T/A.conf" -d "$T/A" -l "127.0.0.1:$pa" 2>"$T/A.log" & PIDS="$PIDS $!"
+"$SYNC" $KEEP_ROOT -c "$T/A.conf" -d "$T/A" -l "127.0.0.1:$pa" 2>"$T/A.log" & PIDS="$PIDS $!"
 sleep 0.3
 t0=$(ms)
-${PERF:-} "$SYNC" -c "$T/B.conf" -d "$T/B" -v -l "127.0.0.1:$pb" 2>"$T/B.log" & PIDS="$PIDS $!"
+${PERF:-} "$SYNC" $KEEP_ROOT -c "$T/B.conf" -d "$T/B" -v -l "127.0.0.1:$pb" 2>"$T/B.log" & PIDS="$PIDS $!"
 while ! "$CTL" -c "$T/B.conf" -d "$T/B" peer list | grep -Eq " seq=$N( |\$)"; do
 	sleep 0.2
 	[ $(( $(ms) - t0 )) -lt 600000 ] || { echo "no full sync in 10 min"; tail "$T/B.log"; exit 1; }

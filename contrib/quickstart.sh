@@ -17,12 +17,17 @@ cd build/release
 make -j"$(nproc)" >/dev/null
 cd "$top"
 B=build/release
+# Started as root, the daemons switch to the rebond user, or refuse to
+# run if there is none: this demonstration, in the source tree, keeps
+# root instead.
+U=""
+[ "$(id -u)" -ne 0 ] || U="-u root"
 
-"$B/rebond-dnsd" -f &
+"$B/rebond-dnsd" -f $U &
 dnsd=$!
-"$B/rebond-feeder" &
+"$B/rebond-feeder" $U &
 feeder=$!
-"$B/rebond-sync" &
+"$B/rebond-sync" $U &
 sync=$!
 trap 'kill $dnsd $feeder $sync 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 for _ in $(seq 50); do

@@ -10,6 +10,7 @@
 
 #include "conf.h"
 #include "log.h"
+#include "priv.h"
 #include "server.h"
 #include "store.h"
 #include "util.h"
@@ -19,7 +20,7 @@ usage(int status)
 {
 	fprintf(status ? stderr : stdout,
 	    "usage: rebond-dnsd [-fnv] [-c FILE] [-d DIR] [-l ADDR:PORT]... "
-	    "[-p ADDR:PORT]...\n"
+	    "[-p ADDR:PORT]... [-u USER]\n"
 	    "  -c FILE  configuration file (default: embedded defaults, or "
 	    CONF_DEFAULT_PATH " if present)\n"
 	    "  -d DIR   state directory (overrides the configuration)\n"
@@ -27,6 +28,10 @@ usage(int status)
 	    "for several\n"
 	    "  -p ADDR:PORT  serve the Postfix policy protocol on this "
 	    "address (TCP); repeat for several\n"
+	    "  -u USER  started as root: the user to switch to once the "
+	    "sockets and the store\n"
+	    "           are open (default: [global] user, rebond; root "
+	    "stays root)\n"
 	    "  -f       stay in the foreground and log to stderr\n"
 	    "  -n       check the configuration and exit\n"
 	    "  -v       debug logging\n"
@@ -47,11 +52,12 @@ main(int argc, char *argv[])
 	const struct strlist *dl, *pl;
 	struct server *srv;
 	struct store *store;
-	const char *cpath = NULL, *dir = NULL;
+	struct priv priv;
+	const char *cpath = NULL, *dir = NULL, *user = NULL;
 	char err[512], abs[PATH_MAX];
 	int ch, foreground = 0, check = 0, verbose = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:d:fhl:np:v", longopts,
+	while ((ch = getopt_long(argc, argv, "c:d:fhl:np:u:v", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c': cpath = optarg; break;
@@ -68,6 +74,7 @@ main(int argc, char *argv[])
 			    (size_t)(plisten.n + 1));
 			plisten.v[plisten.n++] = optarg;
 			break;
+		case 'u': user = optarg; break;
 		case 'v': verbose = 1; break;
 		case 'V':
 			printf("rebond-dnsd %s\n", PACKAGE_VERSION);
@@ -83,6 +90,9 @@ main(int argc, char *argv[])
 	/* -l and -p replace the file's lists. */
 	dl = listen.n ? &listen : &conf.listen;
 	pl = plisten.n ? &plisten : &conf.policy_listen;
+	/* Who it runs as is known before anything is opened. */
+	if (priv_setup(&priv, user, conf.user, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
 	if (check) {
 		/* Also what only the server checks: ACL, addresses. */
 		if (server_check(&conf, dl, pl, err, sizeof(err)) != RB_OK)
@@ -93,7 +103,7 @@ main(int argc, char *argv[])
 		free(plisten.v);
 		return 0;
 	}
-	if (mkdir_p(conf.state_dir) != RB_OK)
+	if (priv_mkdir(&priv, conf.state_dir) != RB_OK)
 		fatal("%s", conf.state_dir);
 	if (realpath(conf.state_dir, abs) == NULL)
 		fatal("%s", conf.state_dir);
@@ -108,6 +118,16 @@ main(int argc, char *argv[])
 	if ((rc = store_open(&store, abs, conf.map_size, 0, err,
 	    sizeof(err))) != RB_OK)
 		fatalx("%s", err);
+	/* Sockets bound, store open: nothing more needs root. */
+	if (priv_store(&priv, abs, err, sizeof(err)) != RB_OK ||
+	    priv_drop(&priv, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	if (priv.drop)
+		log_info("running as %s (uid %lu, gid %lu)", priv.name,
+		    (unsigned long)priv.uid, (unsigned long)priv.gid);
+	else if (geteuid() == 0)
+		log_warnx("running as root, as asked (-u root or [global] "
+		    "user = root)");
 	log_info("serving %s, %s, %s, %s from %s",
 	    conf.zone_fqdn[ZONE_RCPT], conf.zone_fqdn[ZONE_RDOM],
 	    conf.zone_fqdn[ZONE_SDOM], conf.zone_fqdn[ZONE_SNDR], abs);

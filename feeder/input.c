@@ -55,11 +55,14 @@ split(struct feed *f, struct splitter *s, int final)
 		    s->off + s->len);
 		start = s->len;
 	}
-	if (rc != RB_OK)
-		return rc;
+	/* The lines handed to feed_line() are the feed's, even the one whose
+	 * batch the store refused (the feed keeps them for the next flush):
+	 * consumed either way, or they would be handed over again. */
 	memmove(s->buf, s->buf + start, s->len - start);
 	s->len -= start;
 	s->off += start;
+	if (rc != RB_OK)
+		return rc;
 	if (s->len > FEED_LINE_MAX) {
 		/* Over-long: count it once, drop what we have, skip the
 		 * rest up to its newline. */

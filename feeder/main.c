@@ -15,6 +15,7 @@
 #include "feeder.h"
 #include "input.h"
 #include "log.h"
+#include "priv.h"
 #include "store.h"
 #include "util.h"
 
@@ -24,7 +25,7 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: rebond-feeder [-nv] [-c FILE] [-d DIR] "
+	    "usage: rebond-feeder [-nv] [-c FILE] [-d DIR] [-u USER] "
 	    "[--follow FILE | --syslog SPEC | --stdin | --mail]\n"
 	    "  --follow FILE  follow a log file across rotation, resuming "
 	    "where it stopped\n"
@@ -33,6 +34,10 @@ usage(int status)
 	    "  --mail         read one ARF or DSN mail from standard input\n"
 	    "  -c FILE        configuration file\n"
 	    "  -d DIR         state directory\n"
+	    "  -u USER        started as root: the user to switch to once the "
+	    "store is open,\n"
+	    "                 before the input (default: [global] user, "
+	    "rebond; root stays root)\n"
 	    "  -n             check the configuration and the rules, then exit\n"
 	    "  -v             debug logging\n"
 	    "Without an input option: [feeder] follow, else [feeder] syslog, "
@@ -126,7 +131,7 @@ diff_one(const char *section, const char *name, void *arg)
 		return;		/* the command line wins over the file */
 	restart = (strcmp(section, "global") == 0 &&
 	    (strcmp(name, "state-dir") == 0 ||
-	    strcmp(name, "map-size") == 0)) ||
+	    strcmp(name, "map-size") == 0 || strcmp(name, "user") == 0)) ||
 	    (strcmp(section, "feeder") == 0 && (strcmp(name, "follow") == 0 ||
 	    strcmp(name, "syslog") == 0 || strcmp(name, "batch-delay") == 0));
 	if (restart && d->restart_pass)
@@ -236,16 +241,18 @@ main(int argc, char *argv[])
 	struct reload rl;
 	struct store *store;
 	struct feed *f;
-	const char *cpath = NULL, *dir = NULL, *arg = NULL;
+	struct priv priv;
+	const char *cpath = NULL, *dir = NULL, *arg = NULL, *user = NULL;
 	char err[512];
 	int ch, in = IN_NONE, check = 0, verbose = 0, rc, poll;
 
-	while ((ch = getopt_long(argc, argv, "c:d:hnv", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "c:d:hnu:v", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'c': cpath = optarg; break;
 		case 'd': dir = optarg; break;
 		case 'n': check = 1; break;
+		case 'u': user = optarg; break;
 		case 'v': verbose = 1; break;
 		case 'F': in = IN_FOLLOW; arg = optarg; break;
 		case 'S': in = IN_SYSLOG; arg = optarg; break;
@@ -266,6 +273,8 @@ main(int argc, char *argv[])
 	if (conf.rules[0] && classify_load(cls, conf.rules, err,
 	    sizeof(err)) != RB_OK)
 		fatalx("%s", err);
+	if (priv_setup(&priv, user, conf.user, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
 	if (check) {
 		printf("%s: configuration OK\n", cpath ? cpath : "defaults");
 		classify_free(cls);
@@ -284,6 +293,8 @@ main(int argc, char *argv[])
 			    "udp:127.0.0.1:5514";
 		}
 	}
+	if (priv_mkdir(&priv, conf.state_dir) != RB_OK)
+		fatal("%s", conf.state_dir);
 	if (store_open(&store, conf.state_dir, conf.map_size, 0, err,
 	    sizeof(err)) != RB_OK) {
 		if (in == IN_MAIL) {
@@ -292,6 +303,28 @@ main(int argc, char *argv[])
 		}
 		fatalx("%s", err);
 	}
+	/* The input is opened as the user: a followed file is opened again
+	 * at each rotation, a unix socket removed at the end, so the user
+	 * must be able to anyway (rebond-feeder(8)).  The directory of a
+	 * socket is made for it. */
+	if (in == IN_SYSLOG && strncmp(arg, "unix:", 5) == 0 &&
+	    strrchr(arg + 5, '/') > arg + 5) {
+		char sdir[PATH_MAX];
+
+		snprintf(sdir, sizeof(sdir), "%.*s",
+		    (int)(strrchr(arg + 5, '/') - (arg + 5)), arg + 5);
+		if (priv_mkdir(&priv, sdir) != RB_OK)
+			fatal("%s", sdir);
+	}
+	if (priv_store(&priv, conf.state_dir, err, sizeof(err)) != RB_OK ||
+	    priv_drop(&priv, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	if (priv.drop)
+		log_info("running as %s (uid %lu, gid %lu)", priv.name,
+		    (unsigned long)priv.uid, (unsigned long)priv.gid);
+	else if (geteuid() == 0 && in != IN_STDIN && in != IN_MAIL)
+		log_warnx("running as root, as asked (-u root or [global] "
+		    "user = root)");
 	f = feed_new(&conf, store, cls);
 	rl.cpath = cpath;
 	rl.dir = dir;

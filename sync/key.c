@@ -129,6 +129,13 @@ int
 key_load(const char *path, uint8_t sk[KEY_SK_LEN], uint8_t pk[KEY_PK_LEN],
     char *err, size_t errlen)
 {
+	return key_load_for(path, geteuid(), sk, pk, err, errlen);
+}
+
+int
+key_load_for(const char *path, uid_t owner, uint8_t sk[KEY_SK_LEN],
+    uint8_t pk[KEY_PK_LEN], char *err, size_t errlen)
+{
 	uint8_t seed[KEY_SEED_LEN];
 	char buf[KEY_FILE_MAX + 1], *b64;
 	const char *end;
@@ -157,11 +164,11 @@ key_load(const char *path, uint8_t sk[KEY_SK_LEN], uint8_t pk[KEY_PK_LEN],
 		close(fd);
 		return RB_EINVAL;
 	}
-	if (st.st_uid != geteuid()) {
+	if (st.st_uid != geteuid() && st.st_uid != owner) {
 		snprintf(err, errlen, "%s: owned by uid %lu, not by the user "
 		    "running this program (uid %lu): refusing a secret key "
 		    "someone else controls", path, (unsigned long)st.st_uid,
-		    (unsigned long)geteuid());
+		    (unsigned long)owner);
 		close(fd);
 		return RB_EINVAL;
 	}

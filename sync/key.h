@@ -7,7 +7,10 @@
  *
  * It is created with mode 0600 and never overwritten, and it is read
  * only if it belongs to the current user and nobody else may read or
- * write it (like OpenSMTPD's check_file_secrecy).  Only rebond-sync and
+ * write it (like OpenSMTPD's check_file_secrecy).  rebond-sync started
+ * as root reads it before switching users: then a key of root's, which
+ * the other daemons running as the rebond user cannot read, is the
+ * safer one.  Only rebond-sync and
  * `rebondctl keygen` read it; everything else uses the public key that
  * the store keeps as origin 0's key.
  *
@@ -22,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define KEY_PK_LEN	32		/* crypto_sign_PUBLICKEYBYTES */
 #define KEY_SK_LEN	64		/* crypto_sign_SECRETKEYBYTES */
@@ -50,6 +54,12 @@ int	key_generate(const char *path, uint8_t pk[KEY_PK_LEN], char *err,
  * libsodium secret key (seed and public key); the caller wipes it with
  * key_wipe() when done. */
 int	key_load(const char *path, uint8_t sk[KEY_SK_LEN],
+	    uint8_t pk[KEY_PK_LEN], char *err, size_t errlen)
+	    __attribute__((warn_unused_result));
+/* The same, for a program started as root that is to run as owner
+ * (priv.h): the file may belong to root or to owner.  key_load() is
+ * key_load_for(path, geteuid(), ...). */
+int	key_load_for(const char *path, uid_t owner, uint8_t sk[KEY_SK_LEN],
 	    uint8_t pk[KEY_PK_LEN], char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
 

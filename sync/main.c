@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <sodium.h>
@@ -18,6 +19,7 @@
 #include "net.h"
 #include "notify.h"
 #include "peer.h"
+#include "priv.h"
 #include "store.h"
 #include "syncd.h"
 #include "util.h"
@@ -26,12 +28,17 @@ static void
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
-	    "usage: rebond-sync [-nv] [-c FILE] [-d DIR] [-l ADDR:PORT]...\n"
+	    "usage: rebond-sync [-nv] [-c FILE] [-d DIR] [-l ADDR:PORT]... "
+	    "[-u USER]\n"
 	    "  -c FILE  configuration file (default: embedded defaults, or "
 	    CONF_DEFAULT_PATH " if present)\n"
 	    "  -d DIR   state directory (overrides the configuration)\n"
 	    "  -l ADDR:PORT  serve peers there (repeatable; overrides "
 	    "[sync] listen)\n"
+	    "  -u USER  started as root: the user to switch to once the key, "
+	    "the store and\n"
+	    "           the sockets are open (default: [global] user, rebond; "
+	    "root stays root)\n"
 	    "  -n       check the configuration and the key file, and exit\n"
 	    "  -v       debug logging\n"
 	    "  --version\n");
@@ -83,14 +90,15 @@ main(int argc, char *argv[])
 	static const int signos[4] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
 	struct strlist listen = { NULL, 0 };
 	struct store *store;
+	struct priv priv;
 	struct sockaddr_storage ss;
 	socklen_t sslen;
 	uint8_t sk[KEY_SK_LEN], pk[KEY_PK_LEN];
-	const char *cpath = NULL, *dir = NULL;
+	const char *cpath = NULL, *dir = NULL, *user = NULL;
 	char err[512], id[KEY_B64_LEN + 1], *path;
 	int ch, check = 0, verbose = 0, i, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:d:hl:nv", longopts, NULL)) !=
+	while ((ch = getopt_long(argc, argv, "c:d:hl:nu:v", longopts, NULL)) !=
 	    -1) {
 		switch (ch) {
 		case 'c': cpath = optarg; break;
@@ -101,6 +109,7 @@ main(int argc, char *argv[])
 			listen.v[listen.n++] = optarg;
 			break;
 		case 'n': check = 1; break;
+		case 'u': user = optarg; break;
 		case 'v': verbose = 1; break;
 		case 'V':
 			printf("rebond-sync %s\n", PACKAGE_VERSION);
@@ -123,8 +132,11 @@ main(int argc, char *argv[])
 	for (i = 0; i < listen.n; i++)
 		if (net_parse_addr(listen.v[i], 8853, &ss, &sslen) != RB_OK)
 			fatalx("listen %s: expected ADDR:PORT", listen.v[i]);
+	if (priv_setup(&priv, user, conf.user, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	/* Read as root when started so: the key may be root's alone. */
 	path = key_path(&conf);
-	rc = key_load(path, sk, pk, err, sizeof(err));
+	rc = key_load_for(path, priv.uid, sk, pk, err, sizeof(err));
 	if (check) {
 		/* A missing key is fine here: it is created on first start. */
 		if (rc != RB_OK && rc != RB_ENOENT)
@@ -134,8 +146,9 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	if (rc == RB_ENOENT) {
-		/* First start: create the identity. */
-		if (mkdir_p(conf.state_dir) != RB_OK)
+		/* First start: create the identity (root's, when started as
+		 * root: read before the switch, by nobody after it). */
+		if (priv_mkdir(&priv, conf.state_dir) != RB_OK)
 			fatal("%s", conf.state_dir);
 		if (key_generate(path, NULL, err, sizeof(err)) != RB_OK ||
 		    key_load(path, sk, pk, err, sizeof(err)) != RB_OK)
@@ -145,8 +158,11 @@ main(int argc, char *argv[])
 	} else if (rc != RB_OK)
 		fatalx("%s", err);
 	key_pubkey_b64(pk, id, sizeof(id));
+	if (priv_mkdir(&priv, conf.state_dir) != RB_OK)
+		fatal("%s", conf.state_dir);
 	if (store_open(&store, conf.state_dir, conf.map_size, 0, err,
-	    sizeof(err)) != RB_OK)
+	    sizeof(err)) != RB_OK ||
+	    priv_store(&priv, conf.state_dir, err, sizeof(err)) != RB_OK)
 		fatalx("%s", err);
 	if ((rc = store_write(store, set_self_key, pk)) != RB_OK)
 		fatalx("%s: cannot record the node id: %s", conf.state_dir,
@@ -173,6 +189,15 @@ main(int argc, char *argv[])
 	if (httpd_start(&d, (const char *const *)listen.v, listen.n, err,
 	    sizeof(err)) != RB_OK)
 		fatalx("%s", err);
+	/* Key read, store open, sockets bound: nothing more needs root. */
+	if (priv_drop(&priv, err, sizeof(err)) != RB_OK)
+		fatalx("%s", err);
+	if (priv.drop)
+		log_info("running as %s (uid %lu, gid %lu)", priv.name,
+		    (unsigned long)priv.uid, (unsigned long)priv.gid);
+	else if (geteuid() == 0)
+		log_warnx("running as root, as asked (-u root or [global] "
+		    "user = root)");
 	client_start(&d);
 	log_info("node id %s, %d listener%s", id, listen.n,
 	    listen.n == 1 ? "" : "s");

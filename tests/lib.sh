@@ -2,6 +2,13 @@
 # dir per test, daemons started on a free port and always stopped.
 #
 # Use:  . "$srcdir/tests/lib.sh"; start_dnsd; ok "..." test ...; done_testing
+#
+# The daemons are run as $DNSD, $FEEDER and $SYNC.  Started as root, they
+# would switch to the rebond user (zones/priv.h): here they are told to
+# keep root (-u root; KEEP_ROOT holds the flag for other programs), so
+# that they can use $T.  REBOND_VALGRIND=1 runs them under valgrind
+# (memcheck; in a build without sanitizers) and done_testing fails on an
+# error it reports, or a definite leak.
 
 set -u
 : "${srcdir:=.}"
@@ -15,6 +22,53 @@ STATE="$T/state"
 PIDS=""
 tap_n=0
 tap_failed=0
+
+KEEP_ROOT=""
+[ "$(id -u)" -ne 0 ] || KEEP_ROOT="-u root"
+VG_LOGS="$T/valgrind"
+if [ -n "${REBOND_VALGRIND:-}" ]; then
+	command -v valgrind >/dev/null 2>&1 ||
+	    { echo "Bail out! REBOND_VALGRIND set and no valgrind"; exit 1; }
+	grep -q __asan_init "$DNSD" 2>/dev/null && { echo "Bail out!" \
+	    "REBOND_VALGRIND needs a build without --enable-sanitizers"; exit 1; }
+	mkdir -p "$VG_LOGS"
+fi
+# REBOND_VALGRIND_SLOW=N: every sleep of the script lasts N times longer,
+# for the scripts that give a daemon a fixed time to start or read
+# (tests/feeder/feeder.sh under valgrind: 5).  Not for all: some sleep
+# to stay under a daemon's timeout (tests/dnsd/dns.sh, tcp-clients).
+if [ -n "${REBOND_VALGRIND_SLOW:-}" ]; then
+	sleep() {
+		command sleep "$(awk -v s="$1" -v f="$REBOND_VALGRIND_SLOW" \
+		    'BEGIN { print s * f }')"
+	}
+fi
+# $T/bin/NAME: exec's the program (same pid), under valgrind if asked.
+for _d in rebond-dnsd rebond-feeder rebond-sync; do
+	if [ -z "$KEEP_ROOT" ] && [ -z "${REBOND_VALGRIND:-}" ]; then
+		continue
+	fi
+	mkdir -p "$T/bin"
+	{
+		echo '#!/bin/sh'
+		printf 'exec '
+		[ -z "${REBOND_VALGRIND:-}" ] || printf '%s ' valgrind \
+		    --error-exitcode=99 --leak-check=full \
+		    --errors-for-leak-kinds=definite \
+		    --show-leak-kinds=definite --track-fds=no \
+		    "--log-file=$VG_LOGS/$_d.%p.log"
+		echo "\"$TOP_BUILD/$_d\" $KEEP_ROOT \"\$@\""
+	} > "$T/bin/$_d"
+	chmod 755 "$T/bin/$_d"
+done
+if [ -d "$T/bin" ]; then
+	DNSD="$T/bin/rebond-dnsd"
+	FEEDER="$T/bin/rebond-feeder"
+	SYNC="$T/bin/rebond-sync"
+else
+	FEEDER="$TOP_BUILD/rebond-feeder"
+	SYNC="$TOP_BUILD/rebond-sync"
+fi
 
 cleanup() {
 	for p in $PIDS; do kill "$p" 2>/dev/null; done
@@ -41,7 +95,50 @@ skip_all() {
 	exit 0
 }
 
+# Under REBOND_VALGRIND: stop the daemons still running (valgrind writes
+# its leak report at exit), then one test over every log.  A run killed
+# with -9 leaves a log without a summary: counted apart.
+valgrind_check() {
+	[ -n "${REBOND_VALGRIND:-}" ] || return 0
+	for p in $PIDS; do kill "$p" 2>/dev/null; done
+	for p in $PIDS; do wait "$p" 2>/dev/null; done
+	PIDS=""
+	_runs=0; _errs=0; _cut=0; _bad=""
+	for _l in "$VG_LOGS"/*.log; do
+		[ -f "$_l" ] || continue
+		_runs=$((_runs + 1))
+		_e=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) error.*/\1/p' "$_l" |
+		    tail -1)
+		if [ -z "$_e" ]; then
+			_cut=$((_cut + 1))
+			# Killed: what it reported before counts all the same.
+			grep -q '^==[0-9]*== \(Invalid\|Conditional\|Use of\|Syscall param\|Mismatched\|Source and\)' "$_l" || continue
+			_e=1
+		fi
+		[ "$_e" -eq 0 ] && continue
+		_errs=$((_errs + _e))
+		_bad="$_bad $_l"
+	done
+	echo "# valgrind: $_runs runs of the daemons ($_cut killed or" \
+	    "unfinished), $_errs errors"
+	for _l in $_bad; do
+		echo "# $(basename "$_l"):"
+		grep '^==[0-9]*== ' "$_l" | sed 's/^/#   /' | head -60
+	done
+	[ -z "${REBOND_VALGRIND_KEEP:-}" ] ||
+	    { mkdir -p "$REBOND_VALGRIND_KEEP" &&
+	    cp "$VG_LOGS"/*.log "$REBOND_VALGRIND_KEEP"/ 2>/dev/null; }
+	tap_n=$((tap_n + 1))
+	if [ -z "$_bad" ]; then
+		echo "ok $tap_n - valgrind: no error in $_runs runs of the daemons"
+	else
+		echo "not ok $tap_n - valgrind: $_errs errors"
+		tap_failed=$((tap_failed + 1))
+	fi
+}
+
 done_testing() {
+	valgrind_check
 	echo "1..$tap_n"
 	[ "$tap_failed" -eq 0 ]
 }

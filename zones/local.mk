@@ -9,6 +9,7 @@ libzones_a_SOURCES = \
 	%D%/notify.c %D%/notify.h \
 	%D%/peer.c %D%/peer.h \
 	%D%/policy.c %D%/policy.h \
+	%D%/priv.c %D%/priv.h \
 	%D%/record.c %D%/record.h \
 	%D%/report.c %D%/report.h \
 	%D%/store.c %D%/store.h \

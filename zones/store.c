@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 
 #include <lmdb.h>
 
@@ -15,6 +17,8 @@
 #include "util.h"
 
 #define MAP_MAX		(1LL << 40)
+#define DISK_LOW	(1 << 20)	/* a short write with less free: full */
+#define SPACE_LOG_EVERY	60		/* seconds between two warnings */
 #define EVIDENCE_MAX	256
 
 enum { DB_META, DB_ORIGINS, DB_OKEYS, DB_RECORDS, DB_EVIDENCE, DB_LISTING,
@@ -30,6 +34,8 @@ struct store {
 	MDB_dbi		 dbi[DB_COUNT];
 	char		*dir;
 	struct store_txn *rtxn;		/* the renewable reader */
+	int		 space_failing;	/* the last write lacked space */
+	time_t		 space_logged;	/* when that was last said */
 };
 
 struct store_txn {
@@ -464,6 +470,12 @@ failrb:
 		    rc == RB_ESYS ? strerror(errno) : what);
 	store_close(s);
 	return rc;
+}
+
+void
+store_bulk(struct store *s, int on)
+{
+	mdb_env_set_flags(s->env, MDB_NOMETASYNC, on ? 1 : 0);
 }
 
 void
@@ -1176,11 +1188,57 @@ store_retract(struct store_txn *t, const struct zkey *k, int reason,
 	return store_record_add(t, &r);
 }
 
+/* Less than DISK_LOW free for us on the store's file system. */
+static int
+disk_low(const struct store *s, unsigned long long *avail)
+{
+	struct statvfs sv;
+
+	if (statvfs(s->dir, &sv) == -1)
+		return 0;
+	*avail = (unsigned long long)sv.f_bavail * sv.f_frsize;
+	return *avail < DISK_LOW;
+}
+
+/* A write that failed for lack of space: ENOSPC or EDQUOT, or the short
+ * write LMDB reports as EIO with the file system (nearly) full; MAP_FULL
+ * with the map at its largest.  Says so, naming the file and what to do,
+ * at most once a minute (a feeder retries at every batch): LMDB aborted
+ * the transaction, the store is as the last commit left it.  Other
+ * errors are returned translated. */
+static int
+write_failed(struct store *s, int mdbrc)
+{
+	unsigned long long avail = 0;
+	char what[160];
+	time_t now = time(NULL);
+	int low = disk_low(s, &avail);
+
+	if (mdbrc == ENOSPC || mdbrc == EDQUOT || (mdbrc == EIO && low))
+		snprintf(what, sizeof(what), "no space left on its file "
+		    "system (%s, %llu KiB free)", mdbrc == EDQUOT ?
+		    "quota exceeded" : "disk full", avail >> 10);
+	else if (mdbrc == MDB_MAP_FULL)
+		snprintf(what, sizeof(what), "no space left in the LMDB map, "
+		    "at its largest (%lld GiB)", MAP_MAX >> 30);
+	else
+		return mdb_err(mdbrc);
+	if (!s->space_failing || now - s->space_logged >= SPACE_LOG_EVERY) {
+		log_warnx("%s/data.mdb: %s: this write was not stored, the "
+		    "store is intact as last written; free space there (or "
+		    "move state-dir), then writes go on", s->dir, what);
+		s->space_logged = now;
+	}
+	s->space_failing = 1;
+	return RB_ESPACE;
+}
+
 int
 store_write(struct store *s, store_write_fn fn, void *arg)
 {
 	struct store_txn t;
 	MDB_envinfo info;
+	unsigned long long avail;
 	int rc, tries;
 
 	for (tries = 0; tries < 24; tries++) {
@@ -1201,17 +1259,26 @@ store_write(struct store *s, store_write_fn fn, void *arg)
 			mdb_txn_abort(t.txn);
 			if (rc != RB_ESPACE)
 				return rc;
+			/* The map is full, or the disk (a put that spilled
+			 * pages): growing the map would not help that. */
+			if (disk_low(s, &avail))
+				return write_failed(s, ENOSPC);
 		} else {
 			rc = mdb_txn_commit(t.txn);
-			if (rc == 0)
+			if (rc == 0) {
+				if (s->space_failing)
+					log_info("%s/data.mdb: writing again",
+					    s->dir);
+				s->space_failing = 0;
 				return RB_OK;
+			}
 			if (rc != MDB_MAP_FULL)
-				return mdb_err(rc);
+				return write_failed(s, rc);
 		}
 		/* Map full: grow it and run fn again. */
 		mdb_env_info(s->env, &info);
 		if ((int64_t)info.me_mapsize >= MAP_MAX)
-			return RB_ESPACE;
+			return write_failed(s, MDB_MAP_FULL);
 		if (s->rtxn && s->rtxn->active)
 			return RB_ESPACE;	/* cannot resize while reading */
 		rc = mdb_env_set_mapsize(s->env, info.me_mapsize * 2);

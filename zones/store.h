@@ -67,6 +67,10 @@ int	store_open(struct store **sp, const char *dir, int64_t map_size,
 	    int flags, char *err, size_t errlen);
 void	store_close(struct store *);
 const char *store_dir(const struct store *);
+/* Bulk writing (a log read to its end): a commit flushes the data pages
+ * but not the meta page (LMDB's MDB_NOMETASYNC), one fsync instead of
+ * two; a system crash may undo the last commit, never damage the store. */
+void	store_bulk(struct store *, int on);
 
 /*
  * Reading.  A process keeps one read transaction that it renews:
@@ -160,7 +164,12 @@ int	store_origin_foreach(struct store_txn *, origin_fn fn, void *arg);
  * Writing.  store_write() runs fn in a write transaction and commits it
  * if fn returns 0.  If the map is full it grows the map and runs fn
  * again from the start, so fn must not keep state outside the
- * transaction between runs.
+ * transaction between runs.  RB_ESPACE when the file system is full
+ * (ENOSPC, EDQUOT, or a short write with under 1 MiB free) or the map at
+ * its largest (1 TiB): nothing of the transaction is stored, and a
+ * warning naming data.mdb and what to do is logged, at most once a
+ * minute while writes keep failing; the next write that succeeds logs
+ * that writing goes on.
  */
 typedef int (*store_write_fn)(struct store_txn *, void *arg);
 int	store_write(struct store *, store_write_fn fn, void *arg);

@@ -2,7 +2,6 @@
 # rebondctl keygen, id and peer add/list/del, and their refusals.
 . "$srcdir/tests/lib.sh"
 
-SYNC="$TOP_BUILD/rebond-sync"
 # Node ids of the seeds 01..20 and 21..40 (doc/PROTOCOL.md), never ours.
 PA=$("$TOP_BUILD/tests/sync/vectors" | awk '$1 == "id" { print $2 }')
 PB=$(printf 'IZQsQ8iE0s3y9ff8YZW/lYoQkIe5tUxBxEt5dYy0ytE=')

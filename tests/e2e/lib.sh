@@ -3,7 +3,6 @@
 # instance under $T that is stopped at exit whatever happens (pf_stop),
 # free loopback ports (free_port) and bounded waits (wait_for).
 . "$srcdir/tests/lib.sh"
-FEEDER="$TOP_BUILD/rebond-feeder"
 STUB="$TOP_BUILD/tests/e2e/smtpstub"
 PF="$T/pf"			# config_directory
 export TZ=UTC

@@ -16,7 +16,6 @@
 #
 # Needs rsyslogd and logger; no root; only loopback.
 . "$srcdir/tests/lib.sh"
-FEEDER="$TOP_BUILD/rebond-feeder"
 RSYSLOGD=$(command -v rsyslogd || echo /usr/sbin/rsyslogd)
 export TZ=UTC
 

@@ -3,7 +3,6 @@
 # restarts (no line skipped, none counted twice), --syslog over UDP and a
 # unix socket, junk input, and the listing served by rebond-dnsd.
 . "$srcdir/tests/lib.sh"
-FEEDER="$TOP_BUILD/rebond-feeder"
 LOG="$srcdir/tests/feeder/logs/postfix.log"
 export TZ=UTC
 

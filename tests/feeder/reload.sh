@@ -9,7 +9,6 @@
 # one).
 . "$srcdir/tests/lib.sh"
 
-FEEDER="$TOP_BUILD/rebond-feeder"
 NOTIFYD="$TOP_BUILD/tests/zones/notifyd"
 SOCK="$T/notify.sock"
 NOTES="$T/notes"

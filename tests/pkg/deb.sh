@@ -181,6 +181,8 @@ CONF="$R/etc/rebond/rebond.conf"
 # rebondctl list do not read them; rebond-feeder does).
 sed "s|^rules = .*|rules = \"$R/etc/rebond/classify.rules\"|" "$CONF" \
     > "$T/rebond.conf"
+# Started as root, the daemons would switch to a rebond user that the
+# unpacked package did not create: $KEEP_ROOT (tests/lib.sh).
 DNSD="$R/usr/sbin/rebond-dnsd"
 FEEDER="$R/usr/sbin/rebond-feeder"
 CTL="$R/usr/bin/rebondctl"
@@ -189,14 +191,14 @@ STATE="$T/state"
 ok "rebond-dnsd --version is $VERSION" sh -c \
     '"$1" --version | grep -qx "rebond-dnsd $2"' _ "$DNSD" "$VERSION"
 ok "rebond-dnsd -n accepts the shipped configuration" \
-    "$DNSD" -n -c "$CONF"
+    "$DNSD" -n -c "$CONF" $KEEP_ROOT
 ok "rebond-feeder -n accepts it (and the shipped rules)" \
-    "$FEEDER" -n -c "$T/rebond.conf"
+    "$FEEDER" -n -c "$T/rebond.conf" $KEEP_ROOT
 ok "rebondctl config reads state-dir /var/lib/rebond from it" sh -c \
     '"$1" -c "$2" config | grep -qx "state-dir = \"/var/lib/rebond\""' \
     _ "$CTL" "$CONF"
 
-start_dnsd -c "$CONF"
+start_dnsd -c "$CONF" $KEEP_ROOT
 ok "rebond-dnsd answers test.rcpt.rebond.test with 127.0.0.2" sh -c \
     'test "$(dig +short +time=2 +tries=1 @127.0.0.1 -p "$1" \
     test.rcpt.rebond.test A)" = 127.0.0.2' _ "$PORT"
@@ -213,8 +215,8 @@ ok "rebond-dnsd answers the listing with no reload" sh -c \
     "$2.rcpt.rebond.test" A)" = 127.0.0.2' _ "$PORT" "$h"
 line='Nov 22 10:00:01 relay postfix/smtp[4242]: 8C2F1A0042: to=<nobody@example.org>, relay=mx.example.org[198.51.100.7]:25, delay=1.2, delays=0.1/0/0.5/0.6, dsn=5.1.1, status=bounced (host mx.example.org[198.51.100.7] said: 550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown (in reply to RCPT TO command))'
 ok "rebond-feeder --stdin learns a Postfix bounce" sh -c \
-    'echo "$1" | "$2" -c "$3" -d "$4" --stdin' _ "$line" "$FEEDER" \
-    "$T/rebond.conf" "$STATE"
+    'echo "$1" | "$2" -c "$3" -d "$4" --stdin $5' _ "$line" "$FEEDER" \
+    "$T/rebond.conf" "$STATE" "$KEEP_ROOT"
 ok "rebond-dnsd answers the bounced address with 127.0.0.2" sh -c \
     'test "$(dig +short +time=2 +tries=1 @127.0.0.1 -p "$1" \
     "$2.rcpt.rebond.test" A)" = 127.0.0.2' _ "$PORT" \

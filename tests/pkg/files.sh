@@ -154,6 +154,12 @@ ok "only rebond-dnsd may bind privileged ports" sh -c \
     "$TOP_BUILD/contrib/systemd/rebond-dnsd.service" \
     "$TOP_BUILD/contrib/systemd/rebond-feeder.service" \
     "$TOP_BUILD/contrib/systemd/rebond-sync.service"
+ok "only rebond-sync may read the node key" sh -c \
+    'k="InaccessiblePaths=-/var/lib/rebond/node.key"
+    grep -qx "$k" "$1" && grep -qx "$k" "$2" && ! grep -q "^InaccessiblePaths" "$3"' _ \
+    "$TOP_BUILD/contrib/systemd/rebond-dnsd.service" \
+    "$TOP_BUILD/contrib/systemd/rebond-feeder.service" \
+    "$TOP_BUILD/contrib/systemd/rebond-sync.service"
 
 # --- one version --------------------------------------------------------
 

@@ -9,7 +9,6 @@
 #   nctl NAME ARGS...       rebondctl on NAME's store
 . "$srcdir/tests/lib.sh"
 
-SYNC="$TOP_BUILD/rebond-sync"
 REQ="$TOP_BUILD/tests/sync/syncreq"
 PORT_BASE=$((21000 + ($$ * 17 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 30000))
 

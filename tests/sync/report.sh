@@ -6,7 +6,6 @@
 # in B's queue and goes when A comes back.  Transaction ids make a
 # report taken twice count once.
 . "$srcdir/tests/sync/lib.sh"
-FEEDER="$TOP_BUILD/rebond-feeder"
 
 for n in A B; do node_init $n; done
 peer A B full yes
