@@ -11,23 +11,39 @@
  * serial every POLL_TICK_MS while some wait, and answers those whose
  * origins grew (other processes write the store: the feeder, rebondctl,
  * and this process's own client).
+ *
+ * What a hostile client can make it spend is bounded: bodies over
+ * MAX_BODY are refused by evhttp before they are read, [sync]
+ * connections at once (one more closes the one that has waited longest
+ * for its request), [sync] request-timeout to send a whole request
+ * (evhttp's own timeout is reset by every byte: it does not stop a
+ * client sending one byte a second), accept() paused a second when out
+ * of descriptors instead of spinning, refusals logged LOG_BURST a
+ * minute and counted beyond.  libevent 2.1 has no connection limit nor
+ * a hook when a connection ends before its first request: each
+ * connection gets a bufferevent of ours (evhttp_set_bevcb) and, once
+ * evhttp has built it, our close callback (struct hconn).
  */
 #include "config.h"
 
 #include <sys/queue.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/listener.h>
 #include <sodium.h>
 
 #include "conf.h"
@@ -45,13 +61,41 @@
 #define POLL_TICK_MS	100
 #define MAX_WAIT	60		/* longest long poll, seconds */
 #define MAX_BODY	(1u << 20)	/* request bodies, before opening */
-#define NONCE_SLOTS	16384		/* replay cache, power of two */
+#define NONCE_SLOTS	16384		/* replay cache at first, power of two */
+#define NONCE_MAX	(1u << 20)	/* and at most (32 MiB) */
+#define NONCE_PROBE	64		/* slots looked at from a nonce's own */
 #define BUCKET_BURST	30.0
 #define MAX_POLLS	2		/* long polls held per peer */
+#define LISTEN_BACKLOG	1024		/* a burst of connections waits */
+#define REPORT_BURST	2048.0		/* reports a peer pushes at once */
+#define LOG_WINDOW	60		/* refusals logged: LOG_BURST a minute */
+#define LOG_BURST	30
+
+/* Connections per client address, counted when some must go. */
+struct addr_count {
+	const struct hconn	*oldest;	/* NULL: free slot */
+	size_t			 n;
+};
+
+/* A connection, from its accept() to its end. */
+struct hconn {
+	TAILQ_ENTRY(hconn)	 entry;
+	struct httpd		*h;
+	struct bufferevent	*bev;
+	struct evhttp_connection *evcon;	/* NULL until adopted */
+	struct event		*adopt;
+	struct waiter		*w;		/* a long poll held on it */
+	uint8_t			 addr[16];	/* the client's, v4 mapped */
+	int64_t			 since;		/* waiting for a request since,
+						 * monotonic ms */
+	int			 busy;		/* its request is being answered */
+	int			 got;		/* some bytes of that request */
+};
 
 struct waiter {
 	TAILQ_ENTRY(waiter)	 entry;
 	struct httpd		*h;
+	struct hconn		*hc;
 	struct evhttp_request	*req;
 	uint32_t		 peer;
 	struct cursor		*cur;
@@ -67,9 +111,14 @@ struct nonce_slot {
 	time_t		expires;
 };
 
-struct bucket {
+struct pool {
 	double		tokens;
 	struct timespec	last;
+};
+
+/* A peer's token buckets: requests, and reports they carry. */
+struct bucket {
+	struct pool	req, rep;
 };
 
 struct httpd {
@@ -79,9 +128,25 @@ struct httpd {
 	TAILQ_HEAD(, waiter)	 waiters;
 	uint32_t		 serial;
 	struct nonce_slot	*nonces;
+	size_t			 nslots;
 	struct bucket		*buckets;	/* by origin id */
 	size_t			 nbuckets;
 	uint64_t		 refused, served;
+
+	TAILQ_HEAD(, hconn)	 conns;
+	size_t			 nconns;
+	struct event		*sweep;		/* every second */
+	struct evconnlistener	**lev;
+	size_t			 nlev;
+	struct event		*resume;	/* accept() again */
+	size_t			 conn_max;	/* [sync] connections */
+	time_t			 req_time;	/* [sync] request-timeout */
+	struct addr_count	*counts;	/* conn_shed()'s, 2^k slots */
+	size_t			 ncounts;
+	uint64_t		 shed, slow;	/* connections closed */
+	time_t			 log_start;
+	unsigned		 log_n;
+	uint64_t		 log_more;	/* not logged this window */
 };
 
 /* A request that passed authentication. */
@@ -120,6 +185,45 @@ peer_addr(struct evhttp_request *req, char *buf, size_t len)
 	snprintf(buf, len, "%s:%u", host != NULL ? host : "?", port);
 }
 
+/* The count of the lines not logged in the window that ended. */
+static void
+hlog_flush(struct httpd *h, time_t now)
+{
+	if (now - h->log_start < LOG_WINDOW && now >= h->log_start)
+		return;
+	if (h->log_more > 0)
+		log_warnx("%llu more refused requests or closed connections "
+		    "in the last minute were not logged (/metrics counts "
+		    "them)", (unsigned long long)h->log_more);
+	h->log_start = now;
+	h->log_n = 0;
+	h->log_more = 0;
+}
+
+/* A warning about a client: LOG_BURST a minute, the rest counted, so
+ * that a flood of bad requests does not flood the log as well. */
+static void
+hlog(struct httpd *h, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void
+hlog(struct httpd *h, const char *fmt, ...)
+{
+	char buf[512];
+	va_list ap;
+
+	hlog_flush(h, time(NULL));
+	if (h->log_n >= LOG_BURST) {
+		h->log_more++;
+		return;
+	}
+	h->log_n++;
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	log_warnx("%s", buf);
+}
+
 static void
 refuse(struct httpd *h, struct evhttp_request *req, int code,
     const char *reason, const char *who, const char *why)
@@ -128,7 +232,7 @@ refuse(struct httpd *h, struct evhttp_request *req, int code,
 
 	h->refused++;
 	peer_addr(req, addr, sizeof(addr));
-	log_warnx("refused %s %s from %s%s%s: %s",
+	hlog(h, "refused %s %s from %s%s%s: %s",
 	    evhttp_request_get_command(req) == EVHTTP_REQ_POST ? "POST" :
 	    "GET", evhttp_request_get_uri(req), addr, who ? " " : "",
 	    who ? who : "", why);
@@ -163,44 +267,104 @@ reply_sealed(struct httpd *h, struct evhttp_request *req,
 	h->served++;
 }
 
-/* Replay cache: 0 if the nonce is new (and now remembered), RB_EEXIST
- * if seen, RB_EBUSY if the table is full of live nonces. */
+/* Replay cache: open addressing, NONCE_PROBE slots from the nonce's own
+ * (its random bytes are the hash).  1 if peer's nonce n is remembered. */
 static int
-nonce_check(struct httpd *h, uint32_t peer, const uint8_t n[16], time_t now)
+nonce_seen(const struct httpd *h, uint32_t peer, const uint8_t n[16],
+    time_t now)
 {
-	size_t i, slot, mask = NONCE_SLOTS - 1, free_slot = SIZE_MAX;
+	size_t i, mask = h->nslots - 1, slot = (size_t)be_get(n, 4) & mask;
 
-	slot = (size_t)be_get(n, 4) & mask;	/* random bytes: a hash */
-	for (i = 0; i < 64; i++) {
-		struct nonce_slot *s = &h->nonces[(slot + i) & mask];
+	for (i = 0; i < NONCE_PROBE; i++) {
+		const struct nonce_slot *s = &h->nonces[(slot + i) & mask];
 
-		if (s->expires <= now) {
-			if (free_slot == SIZE_MAX)
-				free_slot = (slot + i) & mask;
-			continue;
-		}
-		if (s->peer == peer && memcmp(s->nonce, n, 16) == 0)
-			return RB_EEXIST;
+		if (s->expires > now && s->peer == peer &&
+		    memcmp(s->nonce, n, 16) == 0)
+			return 1;
 	}
-	if (free_slot == SIZE_MAX)
-		return RB_EBUSY;
-	memcpy(h->nonces[free_slot].nonce, n, 16);
-	h->nonces[free_slot].peer = peer;
-	/* Kept past both ends of the time window. */
-	h->nonces[free_slot].expires = now + 2 * AUTH_WINDOW + 1;
+	return 0;
+}
+
+static int
+nonce_put(struct nonce_slot *tab, size_t nslots, const struct nonce_slot *e,
+    time_t now)
+{
+	size_t i, mask = nslots - 1, slot = (size_t)be_get(e->nonce, 4) & mask;
+
+	for (i = 0; i < NONCE_PROBE; i++)
+		if (tab[(slot + i) & mask].expires <= now) {
+			tab[(slot + i) & mask] = *e;
+			return RB_OK;
+		}
+	return RB_EBUSY;
+}
+
+/* Remember a nonce, kept past both ends of the time window.  The table
+ * doubles when the nonce's slots are all live, up to NONCE_MAX: only
+ * requests that passed the signature and the peer's rate get here, so
+ * its size follows the peers' rates (a peer at 10/s: 6040 nonces), and
+ * neither a flood nor one peer's excess fills it for the others.
+ * RB_EBUSY at NONCE_MAX. */
+static int
+nonce_add(struct httpd *h, uint32_t peer, const uint8_t n[16], time_t now)
+{
+	struct nonce_slot e, *tab;
+	size_t i, size = h->nslots;
+
+	memset(&e, 0, sizeof(e));
+	memcpy(e.nonce, n, 16);
+	e.peer = peer;
+	e.expires = now + 2 * AUTH_WINDOW + 1;
+	while (nonce_put(h->nonces, h->nslots, &e, now) != RB_OK) {
+		do {
+			if (size >= NONCE_MAX)
+				return RB_EBUSY;
+			size *= 2;
+			tab = xcalloc(size, sizeof(*tab));
+			for (i = 0; i < h->nslots; i++)
+				if (h->nonces[i].expires > now &&
+				    nonce_put(tab, size, &h->nonces[i], now) !=
+				    RB_OK)
+					break;
+			if (i < h->nslots)
+				free(tab);
+		} while (i < h->nslots);
+		free(h->nonces);
+		h->nonces = tab;
+		h->nslots = size;
+		log_info("replay cache grown to %zu nonces", size);
+	}
 	return RB_OK;
 }
 
-/* Token bucket per peer: 0, or RB_EBUSY when the peer is over its rate. */
+/* Take n tokens from a pool refilled at rate a second up to burst: 0,
+ * or RB_EBUSY (none taken). */
 static int
-bucket_take(struct httpd *h, uint32_t peer)
+pool_take(struct pool *p, double rate, double burst, double n)
 {
-	struct bucket *b;
 	struct timespec now;
 	double el;
 
-	if (h->d->rate <= 0)
-		return RB_OK;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (p->last.tv_sec == 0)
+		p->tokens = burst;
+	else {
+		el = (double)(now.tv_sec - p->last.tv_sec) +
+		    (double)(now.tv_nsec - p->last.tv_nsec) / 1e9;
+		p->tokens += el * rate;
+		if (p->tokens > burst)
+			p->tokens = burst;
+	}
+	p->last = now;
+	if (p->tokens < n)
+		return RB_EBUSY;
+	p->tokens -= n;
+	return RB_OK;
+}
+
+static struct bucket *
+bucket_of(struct httpd *h, uint32_t peer)
+{
 	if (peer >= h->nbuckets) {
 		size_t n = peer + 16;
 
@@ -209,22 +373,30 @@ bucket_take(struct httpd *h, uint32_t peer)
 		    (n - h->nbuckets) * sizeof(*h->buckets));
 		h->nbuckets = n;
 	}
-	b = &h->buckets[peer];
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (b->last.tv_sec == 0)
-		b->tokens = BUCKET_BURST;
-	else {
-		el = (double)(now.tv_sec - b->last.tv_sec) +
-		    (double)(now.tv_nsec - b->last.tv_nsec) / 1e9;
-		b->tokens += el * (double)h->d->rate;
-		if (b->tokens > BUCKET_BURST)
-			b->tokens = BUCKET_BURST;
-	}
-	b->last = now;
-	if (b->tokens < 1.0)
-		return RB_EBUSY;
-	b->tokens -= 1.0;
-	return RB_OK;
+	return &h->buckets[peer];
+}
+
+/* A request of peer: 0, or RB_EBUSY when the peer is over its rate. */
+static int
+bucket_take(struct httpd *h, uint32_t peer)
+{
+	if (h->d->rate <= 0)
+		return RB_OK;
+	return pool_take(&bucket_of(h, peer)->req, (double)h->d->rate,
+	    BUCKET_BURST, 1.0);
+}
+
+/* n reports pushed by peer: 0, or RB_EBUSY over [sync]
+ * peer-report-rate (each costs a write of the listing: ~80 us). */
+static int
+bucket_take_reports(struct httpd *h, uint32_t peer, size_t n)
+{
+	int64_t rate = h->d->conf->sync_report_rate;
+
+	if (rate <= 0)
+		return RB_OK;
+	return pool_take(&bucket_of(h, peer)->rep, (double)rate,
+	    REPORT_BURST, (double)n);
 }
 
 static const char *
@@ -301,6 +473,13 @@ authenticate(struct httpd *h, struct evhttp_request *req, struct call *c)
 		    "bad Rebond-Reply-Key");
 		return 0;
 	}
+	/* Before the signature: a replay costs a lookup, not a verification
+	 * (a fresh nonce is only remembered once its request is verified). */
+	if (nonce_seen(h, c->peer.origin.id, nb, now)) {
+		refuse(h, req, 401, "Unauthorized", c->peer.origin.name,
+		    "replayed request");
+		return 0;
+	}
 	memset(&ar, 0, sizeof(ar));
 	ar.method = evhttp_request_get_command(req) == EVHTTP_REQ_POST ?
 	    "POST" : "GET";
@@ -317,16 +496,16 @@ authenticate(struct httpd *h, struct evhttp_request *req, struct call *c)
 		    "bad signature (tampered, or meant for another node)");
 		return 0;
 	}
-	if ((rc = nonce_check(h, c->peer.origin.id, nb, now)) != RB_OK) {
-		refuse(h, req, rc == RB_EEXIST ? 401 : 503, rc == RB_EEXIST ?
-		    "Unauthorized" : "Service Unavailable",
-		    c->peer.origin.name, rc == RB_EEXIST ? "replayed request" :
-		    "replay cache full");
-		return 0;
-	}
+	/* The rate before the nonce is kept: a peer over its rate does not
+	 * fill the replay cache (a request refused here may be sent again). */
 	if (bucket_take(h, c->peer.origin.id) != RB_OK) {
 		refuse(h, req, 429, "Too Many Requests", c->peer.origin.name,
 		    "over the request rate");
+		return 0;
+	}
+	if (nonce_add(h, c->peer.origin.id, nb, now) != RB_OK) {
+		refuse(h, req, 503, "Service Unavailable", c->peer.origin.name,
+		    "replay cache full");
 		return 0;
 	}
 	memcpy(c->reqsig, sig, AUTH_SIG_B64 + 1);
@@ -339,16 +518,14 @@ authenticate(struct httpd *h, struct evhttp_request *req, struct call *c)
 	return 1;
 }
 
-/* Take w off the list and off its connection's close callback. */
+/* Take w off the list and off its connection. */
 static void
 waiter_detach(struct waiter *w)
 {
-	struct evhttp_connection *conn;
-
 	TAILQ_REMOVE(&w->h->waiters, w, entry);
-	if (w->req != NULL &&
-	    (conn = evhttp_request_get_connection(w->req)) != NULL)
-		evhttp_connection_set_closecb(conn, NULL, NULL);
+	if (w->hc != NULL)
+		w->hc->w = NULL;
+	w->hc = NULL;
 }
 
 static void
@@ -377,17 +554,265 @@ waiter_answer(struct waiter *w)
 	waiter_free(w);
 }
 
-static void
-waiter_closed(struct evhttp_connection *conn, void *arg)
-{
-	struct waiter *w = arg;
 
-	(void)conn;
-	log_debug("peer #%u went away during a long poll", w->peer);
-	w->req = NULL;
-	waiter_detach(w);
-	waiter_free(w);
+/* ---- connections ---- */
+
+static struct hconn *
+conn_of(struct httpd *h, struct evhttp_request *req)
+{
+	struct evhttp_connection *c = evhttp_request_get_connection(req);
+	struct hconn *hc;
+
+	if (c != NULL)
+		TAILQ_FOREACH(hc, &h->conns, entry)
+			if (hc->evcon == c)
+				return hc;
+	return NULL;
 }
+
+static void
+conn_forget(struct hconn *hc)
+{
+	struct httpd *h = hc->h;
+
+	TAILQ_REMOVE(&h->conns, hc, entry);
+	h->nconns--;
+	if (hc->adopt != NULL)
+		event_free(hc->adopt);
+	free(hc);
+}
+
+/* evhttp frees the connection: forget it, and its long poll if any. */
+static void
+conn_closed(struct evhttp_connection *evcon, void *arg)
+{
+	struct hconn *hc = arg;
+	struct waiter *w = hc->w;
+
+	(void)evcon;
+	if (w != NULL) {
+		log_debug("peer #%u went away during a long poll", w->peer);
+		w->req = NULL;
+		waiter_detach(w);
+		waiter_free(w);
+	}
+	conn_forget(hc);
+}
+
+static void
+conn_close(struct hconn *hc, const char *why)
+{
+	char addr[128], *host = NULL;
+	uint16_t port = 0;
+
+	evhttp_connection_get_peer(hc->evcon, &host, &port);
+	snprintf(addr, sizeof(addr), "%s:%u", host != NULL ? host : "?",
+	    port);
+	if (why != NULL)
+		hlog(hc->h, "closed the connection of %s: %s", addr, why);
+	else
+		log_debug("closed the idle connection of %s", addr);
+	evhttp_connection_free(hc->evcon);	/* conn_closed(hc) */
+}
+
+/* Bytes of a request came in. */
+static void
+conn_input(struct evbuffer *b, const struct evbuffer_cb_info *info,
+    void *arg)
+{
+	(void)b;
+	if (info->n_added > 0)
+		((struct hconn *)arg)->got = 1;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* One connection more than conn_max: close one that waits for its
+ * request (a slow or idle client, never a long poll nor an answer on
+ * its way), of the client address that holds most of them, the one
+ * waiting longest: a client flooding from its address sheds its own
+ * connections, not the peers'.  The new one if all are busy. */
+static void
+conn_shed(struct httpd *h, struct hconn *fresh)
+{
+	struct addr_count *a, *best = NULL;
+	struct hconn *hc;
+	size_t mask = h->ncounts - 1, i, probes;
+	uint32_t x;
+
+	memset(h->counts, 0, h->ncounts * sizeof(*h->counts));
+	TAILQ_FOREACH(hc, &h->conns, entry) {
+		if (hc->evcon == NULL || hc->busy)
+			continue;
+		/* FNV-1a of the address; open addressing. */
+		for (x = 2166136261u, i = 0; i < sizeof(hc->addr); i++)
+			x = (x ^ hc->addr[i]) * 16777619u;
+		for (i = x & mask, probes = 0; (a = &h->counts[i])->oldest !=
+		    NULL && memcmp(a->oldest->addr, hc->addr,
+		    sizeof(hc->addr)) != 0 && probes < h->ncounts;
+		    i = (i + 1) & mask, probes++)
+			;
+		if (probes == h->ncounts)
+			continue;	/* more addresses than slots */
+		if (a->oldest == NULL || hc->since < a->oldest->since)
+			a->oldest = hc;
+		a->n++;
+		if (best == NULL || a->n > best->n || (a->n == best->n &&
+		    a->oldest->since < best->oldest->since))
+			best = a;
+	}
+	hc = best != NULL ? (struct hconn *)best->oldest : fresh;
+	h->shed++;
+	conn_close(hc, hc == fresh ? "too many connections, all busy" :
+	    "too many connections: this address's that waited longest for "
+	    "its request goes");
+}
+
+/* Right after evhttp made the connection around our bufferevent (same
+ * turn of the loop: nothing can free it in between).  evhttp gives the
+ * connection itself as the argument of the bufferevent's callbacks. */
+static void
+conn_adopt(evutil_socket_t fd, short what, void *arg)
+{
+	struct hconn *hc = arg;
+	struct httpd *h = hc->h;
+	void *c = NULL;
+	char *host = NULL;
+	uint16_t port = 0;
+
+	(void)fd;
+	(void)what;
+	event_free(hc->adopt);
+	hc->adopt = NULL;
+	bufferevent_getcb(hc->bev, NULL, NULL, NULL, &c);
+	if (c == NULL || evhttp_connection_get_bufferevent(c) != hc->bev) {
+		static int warned;
+
+		if (!warned++)
+			log_warnx("this libevent does not let connections be "
+			    "followed: no limit on them, no request timeout");
+		conn_forget(hc);
+		return;
+	}
+	hc->evcon = c;
+	evhttp_connection_set_closecb(hc->evcon, conn_closed, hc);
+	evhttp_connection_get_peer(hc->evcon, &host, &port);
+	memset(hc->addr, 0, sizeof(hc->addr));
+	if (host == NULL || inet_pton(AF_INET6, host, hc->addr) != 1) {
+		hc->addr[10] = hc->addr[11] = 0xff;
+		if (host == NULL || inet_pton(AF_INET, host, hc->addr + 12) !=
+		    1)
+			memset(hc->addr, 0, sizeof(hc->addr));
+	}
+	evbuffer_add_cb(bufferevent_get_input(hc->bev), conn_input, hc);
+	if (h->nconns > h->conn_max)
+		conn_shed(h, hc);
+}
+
+/* evhttp_set_bevcb: a new connection. */
+static struct bufferevent *
+conn_new(struct event_base *base, void *arg)
+{
+	struct httpd *h = arg;
+	struct hconn *hc;
+
+	hc = xcalloc(1, sizeof(*hc));
+	hc->h = h;
+	hc->since = mono_ms();
+	if ((hc->bev = bufferevent_socket_new(base, -1,
+	    BEV_OPT_CLOSE_ON_FREE)) == NULL ||
+	    (hc->adopt = event_new(base, -1, 0, conn_adopt, hc)) == NULL)
+		fatalx("libevent: out of memory");
+	event_active(hc->adopt, 0, 0);
+	TAILQ_INSERT_TAIL(&h->conns, hc, entry);
+	h->nconns++;
+	return hc->bev;
+}
+
+/* A request was answered (evhttp_request_set_on_complete_cb): its
+ * connection waits for the next one. */
+static void
+conn_answered(struct evhttp_request *req, void *arg)
+{
+	struct hconn *hc = conn_of(arg, req);
+
+	if (hc != NULL) {
+		hc->busy = 0;
+		hc->got = 0;
+		hc->since = mono_ms();
+	}
+}
+
+static void
+sweep(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd *h = arg;
+	struct hconn *hc, *next;
+	int64_t now = mono_ms();
+
+	(void)fd;
+	(void)what;
+	for (hc = TAILQ_FIRST(&h->conns); hc != NULL; hc = next) {
+		next = TAILQ_NEXT(hc, entry);
+		if (hc->evcon == NULL || hc->busy ||
+		    now - hc->since < (int64_t)h->req_time * 1000)
+			continue;
+		if (hc->got) {
+			char why[64];
+
+			h->slow++;
+			snprintf(why, sizeof(why), "no whole request in %lld "
+			    "s", (long long)h->req_time);
+			conn_close(hc, why);
+		} else
+			conn_close(hc, NULL);
+	}
+	hlog_flush(h, time(NULL));
+}
+
+/* The server whose listeners these are: their callbacks' argument is
+ * evhttp's. */
+static struct httpd *listening;
+
+/* accept() failed (out of descriptors, most likely): evconnlistener
+ * would try again at once, for ever.  Pause a second. */
+static void
+accept_error(struct evconnlistener *l, void *arg)
+{
+	struct httpd *h = listening;
+	struct timeval tv = { 1, 0 };
+	int e = EVUTIL_SOCKET_ERROR();
+	size_t i;
+
+	(void)l;
+	(void)arg;
+	hlog(h, "cannot accept connections: %s (%zu open); not accepting "
+	    "for a second", evutil_socket_error_to_string(e), h->nconns);
+	for (i = 0; i < h->nlev; i++)
+		evconnlistener_disable(h->lev[i]);
+	evtimer_add(h->resume, &tv);
+}
+
+static void
+accept_resume(evutil_socket_t fd, short what, void *arg)
+{
+	struct httpd *h = arg;
+	size_t i;
+
+	(void)fd;
+	(void)what;
+	for (i = 0; i < h->nlev; i++)
+		evconnlistener_enable(h->lev[i]);
+}
+
+/* ---- long polls ---- */
 
 static void
 tick(evutil_socket_t fd, short what, void *arg)
@@ -426,7 +851,6 @@ tick(evutil_socket_t fd, short what, void *arg)
 static void
 do_pull(struct httpd *h, struct evhttp_request *req, struct call *c)
 {
-	struct evhttp_connection *conn;
 	struct evkeyvalq q;
 	struct waiter *w, *old;
 	struct store_txn *t;
@@ -483,13 +907,14 @@ do_pull(struct httpd *h, struct evhttp_request *req, struct call *c)
 	}
 	log_debug("pull from %s (#%u): %zu cursors (%" PRIu64 "), wait %" PRId64 "s, %s",
 	    c->peer.origin.name, w->peer, w->ncur, w->ncur ? w->cur[0].after : 0, wait, pending ? "news" : "waiting");
-	if (pending || wait == 0) {
+	/* A long poll is held on a connection of ours (whose end we hear
+	 * of), else answered at once. */
+	if (pending || wait == 0 || (w->hc = conn_of(h, req)) == NULL) {
 		waiter_answer(w);
 		return;
 	}
 	w->deadline = time(NULL) + wait;
-	if ((conn = evhttp_request_get_connection(req)) != NULL)
-		evhttp_connection_set_closecb(conn, waiter_closed, w);
+	w->hc->w = w;
 	if (!evtimer_pending(h->tick, NULL)) {
 		struct timeval tv = { 0, POLL_TICK_MS * 1000 };
 
@@ -602,6 +1027,13 @@ do_report(struct httpd *h, struct evhttp_request *req, struct call *c)
 		}
 		off += 2 + len;
 		x.n++;
+	}
+	/* Not taken: the peer keeps them queued and pushes them again. */
+	if (bucket_take_reports(h, x.peer, x.n) != RB_OK) {
+		free(x.r);
+		refuse(h, req, 429, "Too Many Requests", c->peer.origin.name,
+		    "over the report rate ([sync] peer-report-rate)");
+		return;
 	}
 	rc = store_write(h->d->store, take_reports, &x);
 	free(x.r);
@@ -761,6 +1193,17 @@ do_metrics(struct httpd *h, struct evhttp_request *req)
 	    "signed answers sent to peers");
 	fprintf(out, "rebond_sync_answers_total %llu\n",
 	    (unsigned long long)h->served);
+	metrics_family(out, "rebond_sync_connections", "gauge",
+	    "connections open, peers' and others'");
+	fprintf(out, "rebond_sync_connections %zu\n", h->nconns);
+	metrics_family(out, "rebond_sync_connections_closed_total", "counter",
+	    "connections the server closed: one too many ([sync] "
+	    "connections) or too slow to send a request ([sync] "
+	    "request-timeout)");
+	fprintf(out, "rebond_sync_connections_closed_total{reason=\"full\"} "
+	    "%llu\n", (unsigned long long)h->shed);
+	fprintf(out, "rebond_sync_connections_closed_total{reason=\"slow\"} "
+	    "%llu\n", (unsigned long long)h->slow);
 	if ((t = store_read(h->d->store)) != NULL) {
 		for (i = 0; i < 4; i++) {
 			metrics_family(out, fam[i][0], "counter", fam[i][1]);
@@ -791,10 +1234,15 @@ handle(struct evhttp_request *req, void *arg)
 	const struct evhttp_uri *u = evhttp_request_get_evhttp_uri(req);
 	const char *path = u != NULL ? evhttp_uri_get_path(u) : NULL;
 	enum evhttp_cmd_type cmd = evhttp_request_get_command(req);
+	struct hconn *hc;
 	struct call c;
 
 	log_debug("%s %s", cmd == EVHTTP_REQ_POST ? "POST" : "GET",
 	    evhttp_request_get_uri(req));
+	/* Being answered (until conn_answered): neither shed nor timed. */
+	if ((hc = conn_of(h, req)) != NULL)
+		hc->busy = 1;
+	evhttp_request_set_on_complete_cb(req, conn_answered, h);
 	if (path == NULL) {
 		refuse(h, req, 400, "Bad Request", NULL, "bad request line");
 		return;
@@ -843,7 +1291,7 @@ listen_on(const char *spec, char *err, size_t errlen)
 	if (ss.ss_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &on, sizeof(on));
 	if (bind(fd, (struct sockaddr *)&ss, len) == -1 ||
-	    listen(fd, 64) == -1) {
+	    listen(fd, LISTEN_BACKLOG) == -1) {
 		snprintf(err, errlen, "%s: %s", spec, strerror(errno));
 		close(fd);
 		return -1;
@@ -856,29 +1304,48 @@ httpd_start(struct syncd *d, const char *const *listen, int n, char *err,
     size_t errlen)
 {
 	struct httpd *h;
+	struct evhttp_bound_socket *bs;
+	struct timeval sec = { 1, 0 };
 	int i, fd;
 
 	h = xcalloc(1, sizeof(*h));
 	h->d = d;
 	TAILQ_INIT(&h->waiters);
-	h->nonces = xcalloc(NONCE_SLOTS, sizeof(*h->nonces));
+	TAILQ_INIT(&h->conns);
+	h->nslots = NONCE_SLOTS;
+	h->conn_max = (size_t)d->conf->sync_conns;
+	h->req_time = (time_t)d->conf->sync_req_timeout;
+	for (h->ncounts = 8; h->ncounts < 2 * (h->conn_max + 1); )
+		h->ncounts *= 2;
+	h->counts = xcalloc(h->ncounts, sizeof(*h->counts));
+	h->nonces = xcalloc(h->nslots, sizeof(*h->nonces));
 	if ((h->http = evhttp_new(d->base)) == NULL)
 		fatalx("evhttp_new");
 	h->tick = evtimer_new(d->base, tick, h);
+	h->sweep = event_new(d->base, -1, EV_PERSIST, sweep, h);
+	h->resume = evtimer_new(d->base, accept_resume, h);
+	evtimer_add(h->sweep, &sec);
 	evhttp_set_max_body_size(h->http, MAX_BODY + AUTH_SEAL_OVERHEAD);
 	evhttp_set_max_headers_size(h->http, 8192);
-	evhttp_set_timeout(h->http, 20);
+	/* Silence, reading or writing; req_time bounds a request as a whole. */
+	evhttp_set_timeout(h->http, (int)h->req_time);
 	evhttp_set_allowed_methods(h->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
 	evhttp_set_gencb(h->http, handle, h);
+	evhttp_set_bevcb(h->http, conn_new, h);
 	d->httpd = h;
+	listening = h;
 	for (i = 0; i < n; i++) {
 		if ((fd = listen_on(listen[i], err, errlen)) == -1)
 			return RB_ESYS;
-		if (evhttp_accept_socket_with_handle(h->http, fd) == NULL) {
+		if ((bs = evhttp_accept_socket_with_handle(h->http, fd)) ==
+		    NULL) {
 			snprintf(err, errlen, "%s: cannot serve", listen[i]);
 			close(fd);
 			return RB_ESYS;
 		}
+		h->lev = xrealloc(h->lev, (h->nlev + 1) * sizeof(*h->lev));
+		h->lev[h->nlev] = evhttp_bound_socket_get_listener(bs);
+		evconnlistener_set_error_cb(h->lev[h->nlev++], accept_error);
 		log_info("serving peers on %s", listen[i]);
 	}
 	return RB_OK;
@@ -889,6 +1356,7 @@ httpd_stop(struct syncd *d)
 {
 	struct httpd *h = d->httpd;
 	struct waiter *w;
+	struct hconn *hc;
 
 	if (h == NULL)
 		return;
@@ -896,10 +1364,17 @@ httpd_stop(struct syncd *d)
 		waiter_detach(w);
 		waiter_free(w);
 	}
-	evhttp_free(h->http);
+	evhttp_free(h->http);		/* conn_closed() for each */
+	while ((hc = TAILQ_FIRST(&h->conns)) != NULL)
+		conn_forget(hc);	/* not adopted yet */
 	event_free(h->tick);
+	event_free(h->sweep);
+	event_free(h->resume);
+	free(h->lev);
+	free(h->counts);
 	free(h->nonces);
 	free(h->buckets);
 	free(h);
 	d->httpd = NULL;
+	listening = NULL;
 }
