@@ -355,6 +355,40 @@ copy_sub(char *sub, size_t sublen, const char *s)
 	sub[n] = '\0';
 }
 
+/* The class the MTA's status alone decides, before the reply is read
+ * (most lines are deliveries): rules whose status condition excludes it
+ * are passed over, and the first rule of status conditions only
+ * decides; a rule that needs more stops the walk (-1: read the reply).
+ * The same answer as the full walk, which would pass over the same
+ * rules. */
+static int
+by_status(const struct classifier *c, unsigned status, char *sub,
+    size_t sublen)
+{
+	size_t i, j;
+
+	for (i = 0; c != NULL && i < c->nrules; i++) {
+		const struct rule *r = &c->rules[i];
+		int more = 0, excluded = 0;
+
+		for (j = 0; j < r->nconds; j++) {
+			const struct cond *k = &r->conds[j];
+
+			if (k->kind != C_STATUS)
+				more = 1;
+			else if (((status & k->mask) != 0) == k->neg)
+				excluded = 1;
+		}
+		if (excluded)
+			continue;
+		if (more)
+			return -1;
+		copy_sub(sub, sublen, r->sub);
+		return r->cls;
+	}
+	return -1;
+}
+
 int
 classify(const struct classifier *c, const char *status, const char *dsn,
     const char *reply, char *sub, size_t sublen)
@@ -362,8 +396,12 @@ classify(const struct classifier *c, const char *status, const char *dsn,
 	char text[TEXT_MAX];
 	struct ctx x;
 	size_t i, j, len = 0;
-	int rdsn[3], has_rdsn = 0;
+	int rdsn[3], has_rdsn = 0, cls;
+	unsigned st;
 
+	if (status != NULL && (st = status_bit(status, strlen(status))) != 0 &&
+	    (cls = by_status(c, st, sub, sublen)) >= 0)
+		return cls;
 	memset(&x, 0, sizeof(x));
 	text[0] = '\0';
 	if (reply != NULL)

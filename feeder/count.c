@@ -10,16 +10,22 @@
 #define AGG_SLOTS	8192	/* power of two */
 #define AGG_FILL	(AGG_SLOTS * 3 / 4)
 
+/* Every event adds to five or six slots: a slot is 48 bytes and its key
+ * lives apart, so that the slots of the keys in use stay in the cache
+ * (384 KiB for all of them, where keys inline took 3 MiB). */
 struct agg_slot {
-	uint8_t		used;
-	uint8_t		klen;	/* of the whole store key, minus 4 (day) */
-	uint8_t		key[COUNT_KEY_MAX];
+	uint32_t	hash;
+	uint16_t	used;
+	uint16_t	klen;	/* of the whole store key, minus 4 (day) */
 	uint32_t	day;
+	uint32_t	koff;	/* the key: keys + koff */
 	struct counts	n;
 };
 
 struct count_agg {
 	struct agg_slot	*slot;
+	uint8_t		*keys;	/* keys of the slots in use, end to end */
+	size_t		 keylen;
 	int		 used;
 };
 
@@ -41,6 +47,7 @@ count_agg_new(void)
 	struct count_agg *a = xcalloc(1, sizeof(*a));
 
 	a->slot = xcalloc(AGG_SLOTS, sizeof(*a->slot));
+	a->keys = xmalloc((size_t)AGG_FILL * (COUNT_KEY_MAX - 4));
 	return a;
 }
 
@@ -49,6 +56,7 @@ count_agg_free(struct count_agg *a)
 {
 	if (a) {
 		free(a->slot);
+		free(a->keys);
 		free(a);
 	}
 }
@@ -56,12 +64,10 @@ count_agg_free(struct count_agg *a)
 void
 count_agg_reset(struct count_agg *a)
 {
-	int i;
-
 	if (a->used == 0)
 		return;
-	for (i = 0; i < AGG_SLOTS; i++)
-		a->slot[i].used = 0;
+	memset(a->slot, 0, AGG_SLOTS * sizeof(*a->slot));
+	a->keylen = 0;
 	a->used = 0;
 }
 
@@ -81,27 +87,30 @@ count_agg_add(struct count_agg *a, int kind, const void *key, size_t klen,
 {
 	uint8_t k[COUNT_KEY_MAX];
 	size_t n;
-	uint32_t i;
+	uint32_t h, i;
 
 	if (cls < 0 || cls >= EV_CLASS_COUNT ||
 	    (n = count_key(k, kind, key, klen, day)) == 0)
 		return RB_EINVAL;
 	n -= 4;
-	for (i = hash(k, n, day) & (AGG_SLOTS - 1);;
-	    i = (i + 1) & (AGG_SLOTS - 1)) {
+	h = hash(k, n, day);
+	for (i = h & (AGG_SLOTS - 1);; i = (i + 1) & (AGG_SLOTS - 1)) {
 		struct agg_slot *s = &a->slot[i];
 
 		if (!s->used) {
 			if (a->used >= AGG_FILL)
 				return RB_ERANGE;
 			s->used = 1;
-			s->klen = (uint8_t)n;
-			memcpy(s->key, k, n);
+			s->hash = h;
+			s->klen = (uint16_t)n;
 			s->day = day;
+			s->koff = (uint32_t)a->keylen;
+			memcpy(a->keys + a->keylen, k, n);
+			a->keylen += n;
 			memset(&s->n, 0, sizeof(s->n));
 			a->used++;
-		} else if (s->klen != n || s->day != day ||
-		    memcmp(s->key, k, n) != 0)
+		} else if (s->hash != h || s->klen != n || s->day != day ||
+		    memcmp(a->keys + s->koff, k, n) != 0)
 			continue;
 		if (s->n.c[cls] < UINT32_MAX)
 			s->n.c[cls]++;
@@ -133,7 +142,7 @@ count_agg_flush(struct count_agg *a, struct store_txn *t)
 
 		if (!s->used)
 			continue;
-		memcpy(k, s->key, s->klen);
+		memcpy(k, a->keys + s->koff, s->klen);
 		be_put(k + s->klen, s->day, 4);
 		rc = store_kv_get(t, KV_COUNTERS, k, s->klen + 4u, &old,
 		    &oldlen);
@@ -162,11 +171,11 @@ count_agg_keys(struct count_agg *a, count_key_fn fn, void *arg)
 	int i, rc;
 
 	for (i = 0; i < AGG_SLOTS; i++) {
-		struct agg_slot *s = &a->slot[i];
+		const uint8_t *key = a->keys + a->slot[i].koff;
 
-		if (!s->used)
+		if (!a->slot[i].used)
 			continue;
-		if ((rc = fn(s->key[0], s->key + 2, s->key[1], arg)) != 0)
+		if ((rc = fn(key[0], key + 2, key[1], arg)) != 0)
 			return rc;
 	}
 	return 0;

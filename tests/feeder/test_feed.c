@@ -36,6 +36,20 @@ counter(int kind, const char *key, int cls_)
 	return c.c[cls_];
 }
 
+/* Another process lists a domain (as rebondctl add does). */
+static int
+list_newdom(struct store_txn *t, void *arg)
+{
+	struct zkey k;
+	int rc;
+
+	(void)arg;
+	if ((rc = zkey_from_text(ZONE_RDOM, "newdom.example", &k)) != RB_OK)
+		return rc;
+	return store_assert(t, &k, REASON_2, NULL, rb_now(), 0, 1,
+	    SCOPE_LOCAL);
+}
+
 int
 main(void)
 {
@@ -129,6 +143,42 @@ main(void)
 	is_str(codes(ZONE_RCPT, "dead@example.com"), "",
 	    "delivered again: delisted");
 	is_str(codes(ZONE_RDOM, "gmaiil.com"), "2", "other listings stay");
+
+	/* The feed remembers, for a batch, the recipient domains it found
+	 * unlisted: a domain listed later in the batch, or by another
+	 * writer between batches, is still delisted by a delivery. */
+	feed_str(f, "Nov 21 09:10:00 relay postfix/smtp[1]: A1B2C3D4E5: "
+	    "to=<first@newdom.example>, relay=mx.newdom.example[198.51.100.9]"
+	    ":25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 "
+	    "OK)");
+	feed_str(f, "Nov 21 09:10:01 relay postfix/smtp[1]: A1B2C3D4E6: "
+	    "to=<nomx@newdom.example>, relay=none, delay=0.1, "
+	    "delays=0/0/0.1/0, dsn=5.1.10, status=bounced (Domain "
+	    "newdom.example does not accept mail (nullMX))");
+	feed_str(f, "Nov 21 09:10:02 relay postfix/smtp[1]: A1B2C3D4E7: "
+	    "to=<second@newdom.example>, relay=mx.newdom.example"
+	    "[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, "
+	    "status=sent (250 2.0.0 OK)");
+	is_int(feed_flush(f), 0, "batch: delivery, null MX, delivery");
+	is_str(codes(ZONE_RCPT, "nomx@newdom.example"), "2",
+	    "the null MX bounce listed the address");
+	is_str(codes(ZONE_RDOM, "newdom.example"), "",
+	    "listed and delivered to again in one batch: delisted");
+	feed_str(f, "Nov 21 09:20:00 relay postfix/smtp[1]: A1B2C3D4E8: "
+	    "to=<third@newdom.example>, relay=mx.newdom.example"
+	    "[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, "
+	    "status=sent (250 2.0.0 OK)");
+	is_int(feed_flush(f), 0, "batch: a delivery");
+	is_int(store_write(store, list_newdom, NULL), 0,
+	    "another process lists the domain between two batches");
+	is_str(codes(ZONE_RDOM, "newdom.example"), "2", "listed");
+	feed_str(f, "Nov 21 09:30:00 relay postfix/smtp[1]: A1B2C3D4E9: "
+	    "to=<fourth@newdom.example>, relay=mx.newdom.example"
+	    "[198.51.100.9]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, "
+	    "status=sent (250 2.0.0 OK)");
+	is_int(feed_flush(f), 0, "batch: a delivery to it");
+	is_str(codes(ZONE_RDOM, "newdom.example"), "",
+	    "a delivery in the next batch delists it");
 
 	/* Correlation survives a restart: the sender of a queue id seen
 	 * by one feeder process is known to the next. */
