@@ -7,16 +7,19 @@
 #include "config.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <ldns/ldns.h>
 
 #include "addr.h"
 #include "cdmsg.h"
 #include "checkdomain.h"
+#include "ctl.h"
 #include "dkim.h"
 #include "dmarc.h"
 #include "net.h"
@@ -34,6 +37,7 @@
 static const char *o_relay[CD_LIST_MAX], *o_sel[CD_LIST_MAX];
 static int o_nrelay, o_nsel, o_over;
 static const char *o_server, *o_lang, *o_env, *o_dkimdom;
+static int o_seen, o_force;
 
 int
 checkdomain_option(int ch, const char *arg)
@@ -55,6 +59,8 @@ checkdomain_option(int ch, const char *arg)
 	case 3: o_lang = arg; return 0;
 	case 4: o_env = arg; return 0;
 	case 5: o_dkimdom = arg; return 0;
+	case 6: o_seen = 1; return 0;
+	case 7: o_force = 1; return 0;
 	}
 	return -1;
 }
@@ -104,6 +110,8 @@ struct finding {
 	char		 arg[CD_TEXT_MAX];
 };
 
+struct setup;
+
 struct cd {
 	ldns_resolver	 *res;
 	int		  lang;
@@ -117,6 +125,12 @@ struct cd {
 	int		  queries;
 	int		  neterr;	/* queries that got no answer at all */
 	char		  neterr_text[128];
+	/* Pace of the queries: a token bucket of qps a second, bursts of
+	 * qps (0: no pacing). */
+	int		  qps;
+	double		  tokens;
+	struct timespec	  refill;
+	const struct setup *su;
 };
 
 #define L(en, fr)	(cd->lang == LANG_FR ? (fr) : (en))
@@ -264,6 +278,39 @@ take_answer(struct dns_ans *a, ldns_pkt *pkt)
 	ldns_rr_list_deep_free(l);
 }
 
+/* Wait for a token: at most qps queries a second after a burst of qps,
+ * so that checking many domains never floods the resolver. */
+static void
+pace(struct cd *cd)
+{
+	struct timespec now, ts;
+	double dt;
+
+	if (cd->qps <= 0)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (cd->refill.tv_sec == 0 && cd->refill.tv_nsec == 0)
+		cd->tokens = cd->qps;
+	else {
+		dt = (double)(now.tv_sec - cd->refill.tv_sec) +
+		    (double)(now.tv_nsec - cd->refill.tv_nsec) / 1e9;
+		cd->tokens += dt * cd->qps;
+		if (cd->tokens > cd->qps)
+			cd->tokens = cd->qps;
+	}
+	cd->refill = now;
+	if (cd->tokens < 1) {
+		dt = (1 - cd->tokens) / cd->qps;
+		ts.tv_sec = (time_t)dt;
+		ts.tv_nsec = (long)((dt - (double)ts.tv_sec) * 1e9);
+		while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+			;
+		clock_gettime(CLOCK_MONOTONIC, &cd->refill);
+		cd->tokens = 1;
+	}
+	cd->tokens -= 1;
+}
+
 static void
 query(struct cd *cd, struct dns_ans *a)
 {
@@ -280,6 +327,7 @@ query(struct cd *cd, struct dns_ans *a)
 		return;
 	}
 	cd->queries++;
+	pace(cd);
 	if ((dname = ldns_dname_new_frm_str(a->name)) == NULL) {
 		a->status = DNS_NXDOMAIN;
 		return;
@@ -1126,23 +1174,6 @@ expand(char *buf, size_t len, const char *tmpl, const struct finding *f)
 	buf[o] = '\0';
 }
 
-static void
-json_str(FILE *out, const char *s)
-{
-	putc('"', out);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			fprintf(out, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(out, "\\u%04x", c);
-		else
-			putc(c, out);
-	}
-	putc('"', out);
-}
-
 static int
 print(struct cd *cd, int json, FILE *out)
 {
@@ -1155,7 +1186,7 @@ print(struct cd *cd, int json, FILE *out)
 	}
 	if (json) {
 		fprintf(out, "{\"domain\": ");
-		json_str(out, cd->domain);
+		json_str(cd->domain);
 		fprintf(out, ", \"errors\": %d, \"warnings\": %d, "
 		    "\"findings\": [", errors, warnings);
 	}
@@ -1170,14 +1201,14 @@ print(struct cd *cd, int json, FILE *out)
 			fprintf(out, "%s\n  {\"severity\": \"%s\", \"code\": "
 			    "\"%s\", \"subject\": ", i ? "," : "",
 			    cdmsg_sev_name(m->sev, LANG_EN), m->code);
-			json_str(out, f->subject);
+			json_str(f->subject);
 			fprintf(out, ", \"detail\": ");
-			json_str(out, f->arg);
+			json_str(f->arg);
 			fprintf(out, ", \"message\": ");
-			json_str(out, text);
+			json_str(text);
 			fprintf(out, ", \"fix\": ");
 			if (m->fix[cd->lang] != NULL)
-				json_str(out, fix);
+				json_str(fix);
 			else
 				fprintf(out, "null");
 			fprintf(out, "}");
@@ -1254,7 +1285,9 @@ usage_err(const char *what, const char *arg)
 	fprintf(stderr, "usage: rebondctl check-domain DOMAIN [--relay-ip "
 	    "IP]... [--server ADDR[:PORT]]\n"
 	    "       [--selector S]... [--envelope-domain D] [--dkim-domain D] "
-	    "[--lang en|fr] [--json]\n");
+	    "[--lang en|fr] [--json]\n"
+	    "       rebondctl check-domain --seen [--days N] [--force] "
+	    "[--relay-ip IP]... [...]\n");
 	return 2;
 }
 
@@ -1266,7 +1299,47 @@ norm_domain(const char *in, char *out)
 }
 
 static void
-cd_free(struct cd *cd)
+spf_entry_free(struct spf_entry *e)
+{
+	spf_free(&e->rec);
+	free(e->text);
+	free(e->near_text);
+	free(e);
+}
+
+/* The findings of one domain go; the DNS answers stay for the next
+ * domain, but not the failures: a resolver that timed out once gets
+ * asked again, and the next domain is told (dns-error). */
+static void
+cd_next(struct cd *cd)
+{
+	int i, j, n = 0;
+
+	for (i = 0; i < cd->nspf; i++)
+		if (cd->spf[i]->status == SPF_E_FAIL)
+			spf_entry_free(cd->spf[i]);
+		else
+			cd->spf[n++] = cd->spf[i];
+	cd->nspf = n;
+	for (n = 0, i = 0; i < cd->nans; i++)
+		if (cd->ans[i]->status == DNS_FAIL) {
+			for (j = 0; j < cd->ans[i]->n; j++)
+				free(cd->ans[i]->v[j].s);
+			free(cd->ans[i]->v);
+			free(cd->ans[i]);
+		} else
+			cd->ans[n++] = cd->ans[i];
+	cd->nans = n;
+	free(cd->f);
+	cd->f = NULL;
+	cd->nf = 0;
+	cd->queries = 0;
+	cd->neterr = 0;
+	cd->neterr_text[0] = '\0';
+}
+
+static void
+cd_clear(struct cd *cd)
 {
 	int i, j;
 
@@ -1277,102 +1350,230 @@ cd_free(struct cd *cd)
 		free(cd->ans[i]);
 	}
 	free(cd->ans);
-	for (i = 0; i < cd->nspf; i++) {
-		spf_free(&cd->spf[i]->rec);
-		free(cd->spf[i]->text);
-		free(cd->spf[i]->near_text);
-		free(cd->spf[i]);
-	}
+	for (i = 0; i < cd->nspf; i++)
+		spf_entry_free(cd->spf[i]);
 	free(cd->spf);
 	free(cd->f);
 	if (cd->res != NULL)
 		ldns_resolver_deep_free(cd->res);
 }
 
-int
-checkdomain_main(const struct conf *c, int argc, char **argv, int json)
-{
-	static struct relay relays[CD_LIST_MAX];
-	static char names[CD_LIST_MAX][DOMAIN_MAX + 1];
-	char *selnames[CD_LIST_MAX];
-	char domain[DOMAIN_MAX + 1], env[DOMAIN_MAX + 1];
-	char dkimdom[DOMAIN_MAX + 1], sel[DOMAIN_MAX + 1];
-	const char *const *rl = o_relay, *const *sl = o_sel;
-	struct dmarc_record d;
-	struct cd cd;
-	int nrelay = o_nrelay, nsel = o_nsel, nnames = 0, i, j, errors, have;
+/* What a run checks, whatever the domain. */
+struct setup {
+	struct relay	 relays[CD_LIST_MAX];
+	int		 nrelay;
+	const char	*sel[CD_LIST_MAX];
+	int		 nsel;
+	char		 env[DOMAIN_MAX + 1];
+	char		 dkimdom[DOMAIN_MAX + 1];
+};
 
-	memset(&cd, 0, sizeof(cd));
-	if (argc != 1)
-		return usage_err("expected one domain", NULL);
+static int
+setup(struct setup *su, const struct conf *c)
+{
+	const char *const *rl = o_relay, *const *sl = o_sel;
+	int i;
+
+	su->nrelay = o_nrelay;
+	su->nsel = o_nsel;
 	if (o_over)
 		return usage_err("at most 16 --relay-ip and 16 --selector",
 		    NULL);
-	if (o_lang == NULL || strcmp(o_lang, "en") == 0)
-		cd.lang = LANG_EN;
-	else if (strcmp(o_lang, "fr") == 0)
-		cd.lang = LANG_FR;
-	else
-		return usage_err("--lang: expected en or fr", o_lang);
-	if (norm_domain(argv[0], domain) != 0)
-		return usage_err("not a domain name", argv[0]);
-	if (o_env != NULL && norm_domain(o_env, env) != 0)
+	if (o_env != NULL && norm_domain(o_env, su->env) != 0)
 		return usage_err("--envelope-domain: not a domain name", o_env);
-	if (o_dkimdom != NULL && norm_domain(o_dkimdom, dkimdom) != 0)
+	if (o_dkimdom != NULL && norm_domain(o_dkimdom, su->dkimdom) != 0)
 		return usage_err("--dkim-domain: not a domain name", o_dkimdom);
 	/* The command line replaces the configured lists. */
-	if (nrelay == 0 && c != NULL) {
+	if (su->nrelay == 0 && c != NULL) {
 		rl = (const char *const *)c->check_relay_ips.v;
-		nrelay = c->check_relay_ips.n;
+		su->nrelay = c->check_relay_ips.n;
 	}
-	if (nsel == 0 && c != NULL) {
+	if (su->nsel == 0 && c != NULL) {
 		sl = (const char *const *)c->check_selectors.v;
-		nsel = c->check_selectors.n;
+		su->nsel = c->check_selectors.n;
 	}
-	if (nrelay > CD_LIST_MAX || nsel > CD_LIST_MAX)
+	if (su->nrelay > CD_LIST_MAX || su->nsel > CD_LIST_MAX)
 		return usage_err("at most 16 relay addresses and 16 selectors",
 		    NULL);
-	for (i = 0; i < nrelay; i++) {
-		relays[i].text = rl[i];
-		if (inet_pton(AF_INET, rl[i], relays[i].ip) == 1)
-			relays[i].af = 4;
-		else if (inet_pton(AF_INET6, rl[i], relays[i].ip) == 1)
-			relays[i].af = 6;
+	for (i = 0; i < su->nrelay; i++) {
+		su->relays[i].text = rl[i];
+		if (inet_pton(AF_INET, rl[i], su->relays[i].ip) == 1)
+			su->relays[i].af = 4;
+		else if (inet_pton(AF_INET6, rl[i], su->relays[i].ip) == 1)
+			su->relays[i].af = 6;
 		else
 			return usage_err("not an IPv4 or IPv6 address", rl[i]);
 	}
-	for (i = 0; i < nsel; i++) {
-		char full[2 * DOMAIN_MAX + 16];
+	for (i = 0; i < su->nsel; i++)
+		su->sel[i] = sl[i];
+	return 0;
+}
 
-		snprintf(full, sizeof(full), "%s._domainkey.%s", sl[i],
-		    o_dkimdom ? dkimdom : domain);
-		if (domain_normalise(full, strlen(full), sel, sizeof(sel)) < 0)
-			return usage_err("not a DKIM selector", sl[i]);
+/* Every check of one domain into cd->f.  -1 when DNS gave nothing at
+ * all (cd->neterr_text says why), else 0. */
+static int
+check_one(struct cd *cd, const struct setup *su, const char *domain)
+{
+	static char names[CD_LIST_MAX][DOMAIN_MAX + 1];
+	char *selnames[CD_LIST_MAX], full[2 * DOMAIN_MAX + 16];
+	const char *dk = o_dkimdom ? su->dkimdom : domain;
+	struct dmarc_record d;
+	int nnames = 0, i, j, have;
+
+	for (i = 0; i < su->nsel; i++) {
+		snprintf(full, sizeof(full), "%s._domainkey.%s", su->sel[i],
+		    dk);
+		if (domain_normalise(full, strlen(full), names[nnames],
+		    sizeof(names[nnames])) < 0)
+		{
+			usage_err("not a DKIM selector", su->sel[i]);
+			return -2;
+		}
 		for (have = 0, j = 0; j < nnames; j++)
-			if (strcmp(names[j], sel) == 0)
+			if (strcmp(names[j], names[nnames]) == 0)
 				have = 1;
 		if (!have) {
-			memcpy(names[nnames], sel, strlen(sel) + 1);
 			selnames[nnames] = names[nnames];
 			nnames++;
 		}
 	}
-	if ((cd.res = resolver_new(o_server)) == NULL)
-		return 2;
-	cd.domain = domain;
-	if (check_spf(&cd, relays, nrelay) < 0) {
-		fprintf(stderr, "rebondctl: check-domain: no answer from the "
-		    "DNS server%s%s (%s)\n", o_server ? " " : "s",
-		    o_server ? o_server : "", cd.neterr_text);
-		cd_free(&cd);
+	cd->domain = domain;
+	if (check_spf(cd, su->relays, su->nrelay) < 0)
+		return -1;
+	check_dkim(cd, dk, selnames, nnames);
+	have = check_dmarc(cd, &d);
+	check_align(cd, o_env ? su->env : NULL, o_dkimdom ? su->dkimdom :
+	    NULL, have ? &d : NULL);
+	return 0;
+}
+
+static void
+no_answer(const struct cd *cd)
+{
+	fprintf(stderr, "rebondctl: check-domain: %s: no answer from the DNS "
+	    "server%s%s (%s)\n", cd->domain, o_server ? " " : "s",
+	    o_server ? o_server : "", cd->neterr_text);
+}
+
+/* The result of cd's findings: errors and warnings with their codes,
+ * errors first, each code once. */
+void
+cd_summary(const struct cd *cd, struct cd_result *r)
+{
+	size_t off = 0;
+	int pass, i, j, dup;
+
+	memset(r, 0, sizeof(*r));
+	for (pass = SEV_ERROR; pass >= SEV_WARNING; pass--)
+		for (i = 0; i < cd->nf; i++) {
+			const struct cd_msg *m = cd->f[i].m;
+
+			if (m->sev != pass)
+				continue;
+			if (pass == SEV_ERROR)
+				r->errors++;
+			else
+				r->warnings++;
+			for (dup = 0, j = 0; j < i; j++)
+				if (cd->f[j].m == m)
+					dup = 1;
+			if (dup || off + strlen(m->code) + 2 >=
+			    sizeof(r->codes))
+				continue;
+			off += (size_t)snprintf(r->codes + off,
+			    sizeof(r->codes) - off, "%s%s", off ? " " : "",
+			    m->code);
+		}
+}
+
+int
+checkdomain_seen(void)
+{
+	return o_seen;
+}
+
+int
+checkdomain_force(void)
+{
+	return o_force;
+}
+
+struct cd *
+cd_new(const struct conf *c, int *status)
+{
+	static struct setup su;
+	struct cd *cd;
+
+	*status = 2;
+	cd = xcalloc(1, sizeof(*cd));
+	if (o_lang == NULL || strcmp(o_lang, "en") == 0)
+		cd->lang = LANG_EN;
+	else if (strcmp(o_lang, "fr") == 0)
+		cd->lang = LANG_FR;
+	else {
+		usage_err("--lang: expected en or fr", o_lang);
+		free(cd);
+		return NULL;
+	}
+	if (setup(&su, c) != 0 || (cd->res = resolver_new(o_server)) ==
+	    NULL) {
+		free(cd);
+		return NULL;
+	}
+	cd->su = &su;
+	cd->qps = c != NULL ? (int)c->check_qps : 0;
+	return cd;
+}
+
+int
+cd_check(struct cd *cd, const char *domain)
+{
+	int rc;
+
+	cd_next(cd);
+	if ((rc = check_one(cd, cd->su, domain)) == -1)
+		no_answer(cd);
+	return rc;
+}
+
+int
+cd_print(struct cd *cd, int json)
+{
+	return print(cd, json, stdout);
+}
+
+int
+cd_relays(const struct cd *cd)
+{
+	return cd->su->nrelay;
+}
+
+void
+cd_free(struct cd *cd)
+{
+	cd_clear(cd);
+	free(cd);
+}
+
+int
+checkdomain_main(const struct conf *c, int argc, char **argv, int json)
+{
+	char domain[DOMAIN_MAX + 1];
+	struct cd *cd;
+	int errors, rc;
+
+	if (argc != 1)
+		return usage_err("expected one domain", NULL);
+	if (norm_domain(argv[0], domain) != 0)
+		return usage_err("not a domain name", argv[0]);
+	if ((cd = cd_new(c, &rc)) == NULL)
+		return rc;
+	if (cd_check(cd, domain) < 0) {
+		cd_free(cd);
 		return 2;
 	}
-	check_dkim(&cd, o_dkimdom ? dkimdom : domain, selnames, nnames);
-	have = check_dmarc(&cd, &d);
-	check_align(&cd, o_env ? env : NULL, o_dkimdom ? dkimdom : NULL,
-	    have ? &d : NULL);
-	errors = print(&cd, json, stdout);
-	cd_free(&cd);
+	errors = print(cd, json, stdout);
+	cd_free(cd);
 	if (fflush(stdout) != 0)
 		return 2;
 	return errors ? 1 : 0;

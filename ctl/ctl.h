@@ -26,6 +26,20 @@ int	ctl_stats(const struct conf *, const char *by, int64_t days, int json,
 int	ctl_report(const struct conf *, int64_t days, int json, int argc,
 	    char **argv);
 int	ctl_metrics(int argc, char **argv);
+/* seen.c: rebondctl check-domain --seen (checkdomain.h). */
+int	ctl_check_seen(const struct conf *, int64_t days, int argc,
+	    char **argv, int json);
+/* The last check of a sender domain by check-domain --seen (kept in
+ * KV_FEEDER, key "check:" DOMAIN; value when(8) errors(2) warnings(2)
+ * codes): 0, RB_ENOENT if never checked. */
+struct cd_result;
+int	cd_result_get(struct store_txn *, const char *domain,
+	    struct cd_result *);
+/* Every kept result, in domain order; stops when fn returns non-zero
+ * and returns that value. */
+typedef int (*cd_result_fn)(const char *domain, const struct cd_result *,
+	    void *arg);
+int	cd_result_foreach(struct store_txn *, cd_result_fn, void *arg);
 /* " score=7d:sent:N,hard:X%,..." from the score the peer with that
  * origin id published (rebond-sync keeps it), or "" if none yet. */
 void	ctl_peer_score(struct store_txn *, uint32_t id, char *buf,

@@ -33,7 +33,7 @@ static char *opt_clients;		/* --client, blank-separated */
 static int64_t opt_days = -1;
 static int opt_json;
 
-static void
+static void __attribute__((noreturn))
 usage(int status)
 {
 	fprintf(status ? stderr : stdout,
@@ -62,6 +62,10 @@ usage(int status)
 	    "[--lang en|fr] [--json]\n"
 	    "                        SPF, DKIM and DMARC diagnosis of a sender "
 	    "domain\n"
+	    "  check-domain --seen [--days N] [--force] [...]\n"
+	    "                        the same for every sender domain of the "
+	    "last N days\n"
+	    "                        (7), findings kept for report\n"
 	    "  config                print the effective configuration\n"
 	    "  keygen                create this node's key ([sync] key-file "
 	    "or\n"
@@ -1024,7 +1028,9 @@ main(int argc, char *argv[])
 	else if (strcmp(cmd, "peer") == 0)
 		rc = cmd_peer(argc, argv);
 	else if (strcmp(cmd, "check-domain") == 0)
-		rc = checkdomain_main(&conf, argc, argv, opt_json);
+		rc = checkdomain_seen() ? ctl_check_seen(&conf, opt_days,
+		    argc, argv, opt_json) : checkdomain_main(&conf, argc,
+		    argv, opt_json);
 	else if (strcmp(cmd, "config") == 0) {
 		conf_dump(&conf, stdout);
 		rc = 0;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "peer.h"
+#include "checkdomain.h"
 #include "ctl.h"
 #include "log.h"
 #include "util.h"
@@ -96,6 +97,11 @@ struct sender_item {
 	uint64_t		today, before;		/* volume */
 };
 
+struct checked {
+	char			domain[DOMAIN_MAX + 1];
+	struct cd_result	r;
+};
+
 struct report {
 	const struct conf	*conf;
 	struct store_txn	*t;
@@ -116,6 +122,10 @@ struct report {
 	struct peer		*peers;
 	size_t			 npeers;
 	char			(*scores)[256];	/* " score=..." or "" */
+	struct crows		 xfrom;		/* CNT_FROM */
+	size_t			*fromv, nfrom;	/* foreign From: domains */
+	struct checked		*checks;	/* check-domain --seen */
+	size_t			 nchecks, nclean;
 };
 
 static int
@@ -343,6 +353,73 @@ by_auth(const void *a, const void *b)
 	return strcmp(x->key, y->key);
 }
 
+static int
+check_add(const char *domain, const struct cd_result *res, void *arg)
+{
+	struct report *r = arg;
+	struct checked *c;
+
+	if (res->errors + res->warnings == 0)
+		r->nclean++;
+	r->checks = xrealloc(r->checks, (r->nchecks + 1) *
+	    sizeof(*r->checks));
+	c = &r->checks[r->nchecks++];
+	snprintf(c->domain, sizeof(c->domain), "%s", domain);
+	c->r = *res;
+	return 0;
+}
+
+/* Errors first, then warnings, then by name. */
+static int
+by_findings(const void *a, const void *b)
+{
+	const struct checked *x = a, *y = b;
+
+	if (x->r.errors != y->r.errors)
+		return x->r.errors < y->r.errors ? 1 : -1;
+	if (x->r.warnings != y->r.warnings)
+		return x->r.warnings < y->r.warnings ? 1 : -1;
+	return strcmp(x->domain, y->domain);
+}
+
+/* A CNT_FROM row ("sender<TAB>domain") whose From: domain is none of
+ * this relay's sender domains: the web-form mistake.  (A From: of
+ * another of our domains is the sender's own business.) */
+static int
+foreign_from(const struct report *r, const struct crow *c)
+{
+	const char *tab = strchr(c->key, '\t');
+	size_t i;
+
+	if (tab == NULL)
+		return 0;
+	for (i = 0; i < r->sdom.n; i++)
+		if (strcmp(r->sdom.v[i].key, tab + 1) == 0 &&
+		    r->sdom.v[i].sent > 0)
+			return 0;
+	return 1;
+}
+
+static uint64_t
+messages(const struct crow *c)
+{
+	return c->sent + c->c[EV_DEFERRED_TEMPORARY];
+}
+
+static int
+by_from(const void *a, const void *b)
+{
+	const struct crow *x = &sort_r->xfrom.v[*(const size_t *)a];
+	const struct crow *y = &sort_r->xfrom.v[*(const size_t *)b];
+
+	if (x->c[EV_MESSAGE_REJECTED] != y->c[EV_MESSAGE_REJECTED])
+		return x->c[EV_MESSAGE_REJECTED] < y->c[EV_MESSAGE_REJECTED] ?
+		    1 : -1;
+	if (messages(x) != messages(y))
+		return messages(x) < messages(y) ? 1 : -1;
+	return strcmp(x->key, y->key);
+}
+
 static void
 gather(struct report *r)
 {
@@ -409,6 +486,30 @@ gather(struct report *r)
 	qsort(r->authv, r->nauth, sizeof(size_t), by_auth);
 	if (r->nauth > TOP_DOMAINS)
 		r->nauth = TOP_DOMAINS;
+	if ((rc = crows_collect(r->t, CNT_FROM, r->from, r->to, &r->xfrom)) <
+	    0)
+		fatalx("report: %s", rb_strerror(rc));
+	r->fromv = xcalloc(r->xfrom.n + 1, sizeof(size_t));
+	for (i = 0; i < r->xfrom.n; i++)
+		if (foreign_from(r, &r->xfrom.v[i]))
+			r->fromv[r->nfrom++] = i;
+	qsort(r->fromv, r->nfrom, sizeof(size_t), by_from);
+	if ((rc = cd_result_foreach(r->t, check_add, r)) < 0)
+		fatalx("report: %s", rb_strerror(rc));
+	if (r->nchecks > 1)
+		qsort(r->checks, r->nchecks, sizeof(*r->checks), by_findings);
+}
+
+/* The kept check of domain, or NULL. */
+static const struct checked *
+checked_of(const struct report *r, const char *domain)
+{
+	size_t i;
+
+	for (i = 0; i < r->nchecks; i++)
+		if (strcmp(r->checks[i].domain, domain) == 0)
+			return &r->checks[i];
+	return NULL;
 }
 
 /* Mail of the sender domain key in the window (its CNT_SDOM row). */
@@ -706,6 +807,7 @@ text_blocks(const struct report *r)
 static void
 text_auth(const struct report *r)
 {
+	const struct checked *k;
 	size_t i;
 
 	section("Sender domains refused for authentication (SPF, DKIM, "
@@ -723,9 +825,76 @@ text_auth(const struct report *r)
 		    (unsigned long long)sent,
 		    (unsigned long long)c->c[EV_MESSAGE_REJECTED],
 		    pct(c->c[EV_MESSAGE_REJECTED], sent));
+		if ((k = checked_of(r, c->key)) != NULL)
+			printf("    last check: %d error%s, %d warning%s%s%s\n",
+			    k->r.errors, k->r.errors == 1 ? "" : "s",
+			    k->r.warnings, k->r.warnings == 1 ? "" : "s",
+			    k->r.codes[0] ? ": " : "", k->r.codes);
 		printf("    check: rebondctl check-domain %s --relay-ip "
 		    "<this relay's address>\n", c->key);
 	}
+}
+
+static void
+text_from(const struct report *r)
+{
+	char sender[ADDR_MAX + 1];
+	const char *dom, *env;
+	size_t i;
+
+	section("Senders writing From: a domain not theirs (web forms)");
+	if (r->nfrom == 0) {
+		printf("  none seen (Postfix logs From: with header_checks, "
+		    "Exim with\n  the logwrite of contrib/exim; DMARC refusals "
+		    "name it too)\n");
+		return;
+	}
+	for (i = 0; i < r->nfrom && i < TOP_SENDERS; i++) {
+		const struct crow *c = &r->xfrom.v[r->fromv[i]];
+
+		snprintf(sender, sizeof(sender), "%s", c->key);
+		*strchr(sender, '\t') = '\0';
+		dom = strchr(c->key, '\t') + 1;
+		env = strchr(sender, '@') ? strchr(sender, '@') + 1 : sender;
+		printf("  %s wrote as From: ...@%s\n", sender, dom);
+		printf("    %llu messages, %llu refused (DMARC of %s fails "
+		    "through this relay)\n",
+		    (unsigned long long)messages(c),
+		    (unsigned long long)c->c[EV_MESSAGE_REJECTED], dom);
+		printf("    fix: From: an address of %s, the visitor's address "
+		    "in Reply-To:\n", env);
+	}
+	if (r->nfrom > TOP_SENDERS)
+		printf("  and %zu more: rebondctl report --json\n",
+		    r->nfrom - TOP_SENDERS);
+}
+
+static void
+text_checks(const struct report *r)
+{
+	char when[24];
+	size_t i;
+
+	section("Sender domains checked (SPF, DKIM, DMARC)");
+	if (r->nchecks + r->nclean == 0) {
+		printf("  not checked yet: rebondctl check-domain --seen "
+		    "(daily from cron:\n  see the admin guide)\n");
+		return;
+	}
+	printf("  %zu checked without error or warning.\n", r->nclean);
+	for (i = 0; i < r->nchecks - r->nclean && i < TOP_SENDERS; i++) {
+		const struct checked *k = &r->checks[i];
+
+		fmt_time(k->r.when, when, sizeof(when));
+		printf("  %s: %d error%s, %d warning%s (checked %s)\n",
+		    k->domain, k->r.errors, k->r.errors == 1 ? "" : "s",
+		    k->r.warnings, k->r.warnings == 1 ? "" : "s", when);
+		printf("    %s\n", k->r.codes);
+		printf("    details: rebondctl check-domain %s\n", k->domain);
+	}
+	if (r->nchecks - r->nclean > TOP_SENDERS)
+		printf("  and %zu more: rebondctl report --json\n",
+		    r->nchecks - r->nclean - TOP_SENDERS);
 }
 
 static void
@@ -774,6 +943,8 @@ text_report(const struct report *r)
 	text_domains(r);
 	text_blocks(r);
 	text_auth(r);
+	text_from(r);
+	text_checks(r);
 	text_peers(r);
 }
 
@@ -897,6 +1068,34 @@ json_report(const struct report *r)
 		    (unsigned long long)sdom_sent(r, d->key),
 		    (unsigned long long)d->c[EV_MESSAGE_REJECTED]);
 	}
+	printf("],\n \"foreign_from\": [");
+	for (i = 0; i < r->nfrom; i++) {
+		const struct crow *d = &r->xfrom.v[r->fromv[i]];
+		char sender[ADDR_MAX + 1];
+
+		snprintf(sender, sizeof(sender), "%s", d->key);
+		*strchr(sender, '\t') = '\0';
+		printf("%s\n  {\"sender\": ", i ? "," : "");
+		json_str(sender);
+		printf(", \"from_domain\": ");
+		json_str(strchr(d->key, '\t') + 1);
+		printf(", \"messages\": %llu, \"refused\": %llu}",
+		    (unsigned long long)messages(d),
+		    (unsigned long long)d->c[EV_MESSAGE_REJECTED]);
+	}
+	printf("],\n \"domain_checks\": [");
+	for (i = 0; i < r->nchecks; i++) {
+		const struct checked *k = &r->checks[i];
+
+		fmt_time(k->r.when, t0, sizeof(t0));
+		printf("%s\n  {\"domain\": ", i ? "," : "");
+		json_str(k->domain);
+		printf(", \"checked\": \"%s\", \"errors\": %d, "
+		    "\"warnings\": %d, \"codes\": ", t0, k->r.errors,
+		    k->r.warnings);
+		json_str(k->r.codes);
+		printf("}");
+	}
 	printf("],\n \"peers\": [");
 	for (i = 0; i < r->npeers; i++) {
 		const struct peer *p = &r->peers[i];
@@ -948,6 +1147,8 @@ ctl_report(const struct conf *conf, int64_t days, int json, int argc,
 	crows_free(&r.sndr);
 	crows_free(&r.auth);
 	crows_free(&r.sdom);
+	crows_free(&r.xfrom);
+	free(r.fromv);
 	free(r.authv);
 	free(r.bouncing);
 	free(r.blocked);
@@ -955,5 +1156,6 @@ ctl_report(const struct conf *conf, int64_t days, int json, int argc,
 	free(r.snd);
 	free(r.peers);
 	free(r.scores);
+	free(r.checks);
 	return fflush(stdout) == 0 ? 0 : 1;
 }

@@ -38,23 +38,6 @@ counts_bad(const uint64_t c[EV_CLASS_COUNT])
 }
 
 void
-json_str(const char *s)
-{
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
-
-void
 fmt_day(uint32_t day, char *buf, size_t len)
 {
 	char t[24];

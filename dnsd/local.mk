@@ -12,4 +12,5 @@ rebond_dnsd_SOURCES = %D%/main.c
 rebond_dnsd_LDADD = libdnsd.a $(ZONES_LIBS)
 
 # The Postfix configuration of the policy service, tested end to end.
-EXTRA_DIST += contrib/postfix/main.cf.snippet contrib/postfix/rebond_rbl_reply
+EXTRA_DIST += contrib/postfix/main.cf.snippet contrib/postfix/rebond_rbl_reply \
+	contrib/postfix/rebond_header_checks

@@ -27,6 +27,9 @@ enum count_kind {
 	CNT_AUTH,	/* sender domain: only its message_rejected refusals
 			 * for authentication (SPF, DKIM, DMARC: sub-reason
 			 * auth), for rebondctl report and check-domain */
+	CNT_FROM,	/* "sender<TAB>from-domain": mail whose From: domain
+			 * does not align with the envelope's (web forms
+			 * writing as their visitor), rebondctl report */
 	CNT_KIND_COUNT
 };
 

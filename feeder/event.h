@@ -47,6 +47,8 @@ struct event {
 	char		 rcpt[ADDR_MAX + 1];	/* normalised, "" if unknown */
 	char		 sender[ADDR_MAX + 1];	/* normalised, "" for <> */
 	char		 client[128];		/* who handed us the mail */
+	char		 from_domain[DOMAIN_MAX + 1];	/* of From:, "" if not
+						 * logged (from.h) */
 	char		 queue_id[32];
 	int		 flags;			/* EVF_* */
 };

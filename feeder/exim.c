@@ -50,6 +50,7 @@
 
 #include "classify.h"
 #include "feed.h"
+#include "from.h"
 #include "logline.h"
 #include "span.h"
 #include "util.h"
@@ -533,6 +534,8 @@ who(struct feed *f, struct span qid, const struct dline *d,
 		else if (c->flags & CORR_HAS_SENDER)
 			memcpy(ev->sender, c->sender, sizeof(ev->sender));
 		memcpy(ev->client, c->client, sizeof(ev->client));
+		memcpy(ev->from_domain, c->from_domain,
+		    sizeof(ev->from_domain));
 	}
 	if (d->has_sender) {
 		/* F=<...> (+sender_on_delivery) is this line's own word. */
@@ -903,6 +906,22 @@ is_flag(const char *p, const char *end)
 	return 0;
 }
 
+/* "header From: VALUE", logged by the data ACL of contrib/exim (before
+ * the message's "<=" line). */
+static void
+header_from(struct feed *f, struct span qid, const char *p,
+    const char *end)
+{
+	char dom[DOMAIN_MAX + 1];
+	struct corr *c;
+
+	if (from_header_domain(p, end, dom, sizeof(dom)) == 0 &&
+	    (c = feed_corr(f, qid.p, qid.len, 1)) != NULL) {
+		memcpy(c->from_domain, dom, sizeof(dom));
+		feed_corr_dirty(f, c);
+	}
+}
+
 int
 exim_parse(struct feed *f, const struct logline *ll)
 {
@@ -960,6 +979,8 @@ exim_parse(struct feed *f, const struct logline *ll)
 		feed_corr_done(f, qid.p, qid.len);
 	else if (starts(p, end, "H=") || starts(p, end, "U="))
 		acl_reject(f, t, &qid, p, end);
+	else if (starts(p, end, "header From: "))
+		header_from(f, qid, p + 13, end);
 	/* "*>" (-N), "(=" (fakereject), Frozen, "Message is frozen",
 	 * Unfrozen, "removed by", "SMTP data timeout": nothing to learn. */
 	return 1;

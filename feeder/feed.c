@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include "count.h"
 #include "feed.h"
 #include "feeder.h"
+#include "from.h"
 #include "log.h"
 #include "logline.h"
 #include "mail.h"
@@ -69,6 +71,19 @@ struct feed {
 	int64_t			 peers_at;
 	uint32_t		 cur_peer;
 	const struct event	*cur_ev;
+
+	/* Recipient domains found without a listing during the run: each
+	 * delivery delists its domain if listed, and a batch delivers to
+	 * the same domains over and over.  A slot per hash, the latest key
+	 * wins; list() forgets a key before listing it. */
+	struct unlisted		*unlisted;
+};
+
+#define UNLISTED_SLOTS	1024	/* power of two */
+
+struct unlisted {
+	int		 used;
+	struct zkey	 k;
 };
 
 struct centry {
@@ -93,6 +108,7 @@ feed_new(const struct conf *c, struct store *s, struct classifier *cls)
 	f->agg = count_agg_new();
 	f->nbucket = 4096;
 	f->bucket = xcalloc(f->nbucket, sizeof(*f->bucket));
+	f->unlisted = xcalloc(UNLISTED_SLOTS, sizeof(*f->unlisted));
 	f->scope = scope_parse(c->feeder_scope);
 	if (f->scope < 0)
 		f->scope = SCOPE_FEDERATION;
@@ -108,6 +124,7 @@ feed_free(struct feed *f)
 	cache_clear(f, 0);
 	free(f->peers);
 	free(f->bucket);
+	free(f->unlisted);
 	free(f->buf);
 	free(f);
 }
@@ -148,10 +165,25 @@ void
 feed_bulk(struct feed *f, int on)
 {
 	f->bulk = on;
-	/* The whole batch buffer at once: no copying while it grows. */
+	store_bulk(f->store, on);
+	/* The whole batch buffer at once: no copying while it grows.  Each
+	 * batch fills it: its pages are faulted in at once, not one by one
+	 * (8000 faults, 5% of reading a large log).  Only a hint: kernels
+	 * before 5.14 refuse it. */
 	if (on && f->cap < BULK_BYTES + FEED_LINE_MAX + 1) {
 		f->cap = BULK_BYTES + FEED_LINE_MAX + 1;
 		f->buf = xrealloc(f->buf, f->cap);
+#ifdef MADV_POPULATE_WRITE
+		{
+			uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+			uintptr_t from = ((uintptr_t)f->buf + pg - 1) & ~(pg - 1);
+			uintptr_t to = ((uintptr_t)f->buf + f->cap) & ~(pg - 1);
+
+			if (to > from)
+				madvise((void *)from, to - from,
+				    MADV_POPULATE_WRITE);
+		}
+#endif
 	}
 }
 
@@ -175,7 +207,7 @@ feed_malformed(struct feed *f, const char *why, const char *line,
 }
 
 /* --- correlation state: KV_CORR, qid -> flags(1) seen(8) sender\0
- * client\0 msgid\0 --- */
+ * client\0 msgid\0 [from_domain\0] (older entries lack the last) --- */
 
 static int
 qid_ok(const char *qid, size_t *len)
@@ -197,17 +229,22 @@ static int
 corr_decode(const uint8_t *v, size_t len, struct corr *c)
 {
 	const char *p = (const char *)v + 9, *end = (const char *)v + len;
-	char *dst[3] = { c->sender, c->client, c->msgid };
-	size_t cap[3] = { sizeof(c->sender), sizeof(c->client),
-	    sizeof(c->msgid) };
+	char *dst[4] = { c->sender, c->client, c->msgid, c->from_domain };
+	size_t cap[4] = { sizeof(c->sender), sizeof(c->client),
+	    sizeof(c->msgid), sizeof(c->from_domain) };
 	int i;
 
 	if (len < 12)
 		return RB_ECORRUPT;
 	c->flags = v[0];
 	c->seen = (int64_t)be_get(v + 1, 8);
-	for (i = 0; i < 3; i++) {
-		const char *z = memchr(p, '\0', (size_t)(end - p));
+	c->from_domain[0] = '\0';
+	for (i = 0; i < 4; i++) {
+		const char *z;
+
+		if (i == 3 && p == end)
+			break;
+		z = memchr(p, '\0', (size_t)(end - p));
 
 		if (z == NULL || (size_t)(z - p) >= cap[i])
 			return RB_ECORRUPT;
@@ -333,7 +370,7 @@ static void
 corr_put(struct feed *f, const struct corr *c)
 {
 	uint8_t buf[1 + 8 + sizeof(c->sender) + sizeof(c->client) +
-	    sizeof(c->msgid)], *p = buf;
+	    sizeof(c->msgid) + sizeof(c->from_domain)], *p = buf;
 	size_t n;
 	int rc;
 
@@ -351,6 +388,12 @@ corr_put(struct feed *f, const struct corr *c)
 	memcpy(p, c->msgid, n);
 	p += n;
 	*p++ = '\0';
+	if (c->from_domain[0]) {
+		n = strnlen(c->from_domain, sizeof(c->from_domain) - 1);
+		memcpy(p, c->from_domain, n);
+		p += n;
+		*p++ = '\0';
+	}
 	if ((rc = store_kv_put(f->txn, KV_CORR, c->qid, strlen(c->qid), buf,
 	    (size_t)(p - buf))) != RB_OK && f->rc == 0)
 		f->rc = rc;
@@ -374,22 +417,48 @@ cache_write(struct feed *f)
 		cache_clear(f, 1);
 }
 
+/* SHA-1 with ldns's block function, padded here: ldns_sha1() pads a byte
+ * per call, which cost more than the blocks for the two short hashes
+ * every message takes (its recipient, its Message-ID). */
+static void
+sha1(const void *data, size_t len, uint8_t out[HASH_LEN])
+{
+	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
+	    0xc3d2e1f0 };
+	const unsigned char *p = data;
+	unsigned char tail[128];
+	uint64_t bits = (uint64_t)len * 8;
+	size_t n, i;
+
+	for (; len >= 64; p += 64, len -= 64)
+		ldns_sha1_transform(h, p);
+	/* The rest, 0x80, zeros and the length in bits: one block or two. */
+	n = len < 56 ? 64 : 128;
+	memset(tail, 0, n);
+	memcpy(tail, p, len);
+	tail[len] = 0x80;
+	for (i = 0; i < 8; i++)
+		tail[n - 1 - i] = (unsigned char)(bits >> (8 * i));
+	for (i = 0; i < n; i += 64)
+		ldns_sha1_transform(h, tail + i);
+	for (i = 0; i < HASH_LEN; i++)
+		out[i] = (uint8_t)(h[i / 4] >> (24 - 8 * (i % 4)));
+}
+
 static void
 msgid_hash(const char *msgid, uint8_t out[20])
 {
-	char norm[256];
-	size_t n = strlen(msgid), i;
+	size_t n = strlen(msgid);
 
-	/* Without <>, as found in headers and in ARF reports alike. */
+	/* Without <>, as found in headers and in ARF reports alike; the
+	 * first 255 bytes. */
 	if (n >= 2 && msgid[0] == '<' && msgid[n - 1] == '>') {
 		msgid++;
 		n -= 2;
 	}
-	if (n >= sizeof(norm))
-		n = sizeof(norm) - 1;
-	for (i = 0; i < n; i++)
-		norm[i] = msgid[i];
-	ldns_sha1((const unsigned char *)norm, (unsigned int)n, out);
+	if (n > 255)
+		n = 255;
+	sha1(msgid, n, out);
 }
 
 void
@@ -460,6 +529,24 @@ self_row(const struct evidence *e, void *arg)
 	return 0;
 }
 
+/* The memo slot of a recipient domain, or NULL for other keys. */
+static struct unlisted *
+unlisted_slot(struct feed *f, const struct zkey *k)
+{
+	if (k->zone != ZONE_RDOM)
+		return NULL;
+	return &f->unlisted[qid_hash((const char *)k->data, k->len) &
+	    (UNLISTED_SLOTS - 1)];
+}
+
+static int
+unlisted_holds(const struct unlisted *u, const struct zkey *k)
+{
+	return u != NULL && u->used && u->k.len == k->len &&
+	    memcmp(u->k.data, k->data, k->len) == 0;
+}
+
+
 /* Assert a listing, at most once per key, reason and hour: a burst of
  * bounces makes one record, not a hundred. */
 static void
@@ -467,6 +554,7 @@ list(struct feed *f, const struct zkey *k, int reason,
     const struct status *st, int64_t when)
 {
 	struct self_find s = { reason, { 0 }, 0 };
+	struct unlisted *u = unlisted_slot(f, k);
 	int64_t exp = conf_expiry(f->conf, k->zone, reason);
 	int rc;
 
@@ -479,6 +567,8 @@ list(struct feed *f, const struct zkey *k, int reason,
 	if (s.found && s.rec.last >= hour_floor(when) &&
 	    (s.rec.expires == 0 || s.rec.expires >= when + exp - 3600))
 		return;
+	if (unlisted_holds(u, k))
+		u->used = 0;
 	/* A mail a peer's relay handed us: listed for us alone, reported
 	 * to the peer, which decides what to publish. */
 	if ((rc = store_assert(f->txn, k, reason, st && st->klass ? st : NULL,
@@ -507,14 +597,20 @@ list(struct feed *f, const struct zkey *k, int reason,
 static void
 delist_if_listed(struct feed *f, const struct zkey *k, int64_t when)
 {
+	struct unlisted *u = unlisted_slot(f, k);
 	struct listing l;
 	int rc;
 
-	if (f->rc)
+	if (f->rc || unlisted_holds(u, k))
 		return;
 	rc = store_listing_get(f->txn, k, &l);
-	if (rc == RB_ENOENT)
+	if (rc == RB_ENOENT) {
+		if (u != NULL) {
+			u->used = 1;
+			u->k = *k;
+		}
 		return;
+	}
 	if (rc == RB_OK)
 		rc = store_retract(f->txn, k, 0, when, f->scope);
 	if (rc == RB_OK)
@@ -857,6 +953,30 @@ peer_of(struct feed *f, const char *client)
 	return 0;
 }
 
+/* Mail whose From: domain is not the envelope's: from the logged header
+ * or, when the log does not have it, from a DMARC refusal naming it. */
+static void
+count_from(struct feed *f, const struct event *ev, const char *envdom,
+    uint32_t day)
+{
+	char fd[DOMAIN_MAX + 1], key[ADDR_MAX + 1];
+	const char *from = ev->from_domain;
+	int n;
+
+	if (from[0] == '\0') {
+		if (ev->cls != EV_MESSAGE_REJECTED ||
+		    strcmp(ev->sub, "auth") != 0 || ev->reply == NULL ||
+		    from_dmarc_reply(ev->reply, fd, sizeof(fd)) != 0)
+			return;
+		from = fd;
+	}
+	if (from_aligned(from, envdom))
+		return;
+	n = snprintf(key, sizeof(key), "%s\t%s", ev->sender, from);
+	if (n > 0 && (size_t)n < sizeof(key))
+		count(f, CNT_FROM, key, (size_t)n, day, ev->cls);
+}
+
 static void
 run_event(struct feed *f, const struct event *in)
 {
@@ -881,7 +1001,8 @@ run_event(struct feed *f, const struct event *in)
 
 	count(f, CNT_NODE, "", 0, day, ev.cls);
 	if (ev.rcpt[0]) {
-		addr_hash(ev.rcpt, strlen(ev.rcpt), h);
+		/* addr_hash(): ev.rcpt is normalised. */
+		sha1(ev.rcpt, strlen(ev.rcpt), h);
 		/* Per recipient, only what is about the recipient: a
 		 * delivery counts per domain, sender and client, not per
 		 * address (one counter per recipient and day would be the
@@ -898,6 +1019,7 @@ run_event(struct feed *f, const struct event *in)
 			if (ev.cls == EV_MESSAGE_REJECTED &&
 			    strcmp(ev.sub, "auth") == 0)
 				count(f, CNT_AUTH, d, strlen(d), day, ev.cls);
+			count_from(f, &ev, d, day);
 		}
 	}
 	if (ev.client[0])
@@ -922,17 +1044,25 @@ feed_event(struct feed *f, const struct event *ev)
 
 /* --- lines --- */
 
+/* A queued line holds no NUL (feed_line() refuses them). */
 static int
 utf8_valid(const unsigned char *p, size_t n)
 {
 	size_t i = 0, k;
+	uint64_t w;
 
 	while (i < n) {
-		unsigned char c = p[i];
+		unsigned char c;
 
-		if (c < 0x80) {
-			if (c == 0)
-				return 0;
+		/* Log lines are mostly ASCII: eight bytes at a time. */
+		if (n - i >= 8) {
+			memcpy(&w, p + i, 8);
+			if ((w & 0x8080808080808080ULL) == 0) {
+				i += 8;
+				continue;
+			}
+		}
+		if ((c = p[i]) < 0x80) {
 			i++;
 			continue;
 		}
@@ -998,6 +1128,8 @@ run_begin(struct feed *f, struct store_txn *t)
 	f->run_time = 0;
 	memset(&f->run, 0, sizeof(f->run));
 	count_agg_reset(f->agg);
+	/* Other writers may have listed them since the last run. */
+	memset(f->unlisted, 0, UNLISTED_SLOTS * sizeof(*f->unlisted));
 	/* A run that did not commit left the cache ahead of the store. */
 	if (f->cache_suspect)
 		cache_clear(f, 0);
@@ -1126,8 +1258,10 @@ feed_flush(struct feed *f)
 		return RB_OK;
 	rc = store_write(f->store, run_batch, f);
 	if (rc != RB_OK) {
-		log_warnx("writing a batch of %zu lines: %s", f->nlines,
-		    rb_strerror(rc));
+		/* A full disk is said by the store, once a minute. */
+		if (rc != RB_ESPACE)
+			log_warnx("writing a batch of %zu lines: %s",
+			    f->nlines, rb_strerror(rc));
 		return rc;
 	}
 	f->cache_suspect = 0;
@@ -1280,6 +1414,12 @@ run_mail(struct store_txn *t, void *arg)
 				ev.cls = EV_MESSAGE_REJECTED;
 				snprintf(ev.sub, sizeof(ev.sub), "auth");
 				ev.rcpt[0] = '\0';
+				/* RFC 6591: the domain that failed, From:'s
+				 * in a DMARC failure report. */
+				if (domain_normalise(a->reported_domain,
+				    strlen(a->reported_domain), ev.from_domain,
+				    sizeof(ev.from_domain)) < 0)
+					ev.from_domain[0] = '\0';
 			} else {
 				ev.cls = EV_COMPLAINT;
 				snprintf(ev.sub, sizeof(ev.sub), "%s",

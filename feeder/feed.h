@@ -26,6 +26,8 @@ struct corr {
 	char		 sender[ADDR_MAX + 1];
 	char		 client[128];	/* "sasl:alice", "ip:192.0.2.1" */
 	char		 msgid[256];
+	char		 from_domain[DOMAIN_MAX + 1];	/* From: header, if
+						 * logged (from.h) */
 	int		 flags;
 	int64_t		 seen;		/* last line about it */
 };

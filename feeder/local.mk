@@ -4,7 +4,7 @@ libfeeder_a_SOURCES = \
 	%D%/classify.c %D%/classify.h \
 	%D%/count.c %D%/count.h \
 	%D%/event.c %D%/event.h \
-	%D%/exim.c \
+	%D%/exim.c %D%/from.c %D%/from.h \
 	%D%/feed.c %D%/feed.h %D%/feeder.h \
 	%D%/input.c %D%/input.h \
 	%D%/logline.c %D%/logline.h \

@@ -4,6 +4,8 @@
  *   smtpd    QID: client=host[ip][, sasl_method=M, sasl_username=U]
  *            [, orig_queue_id=Q, orig_client=C]
  *   cleanup  QID: message-id=<id>
+ *            QID: info: header From: VALUE from host[ip]; from=<s> ...
+ *            (header_checks "/^From:/ INFO", contrib/postfix)
  *            QID: (milter-)reject: STAGE from host[ip]: TEXT; from=<s> to=<r> ...
  *   qmgr     QID: from=<s>, size=N, nrcpt=N (queue active)
  *            QID: from=<s>, status=expired, returned to sender
@@ -25,6 +27,7 @@
 
 #include "classify.h"
 #include "feed.h"
+#include "from.h"
 #include "logline.h"
 #include "span.h"
 #include "util.h"
@@ -258,6 +261,10 @@ delivery(struct feed *f, const struct logline *ll, struct span qid,
 				if (!child->msgid[0])
 					memcpy(child->msgid, parent.msgid,
 					    sizeof(child->msgid));
+				if (!child->from_domain[0])
+					memcpy(child->from_domain,
+					    parent.from_domain,
+					    sizeof(child->from_domain));
 				child->flags |= CORR_FILTER_HOP |
 				    (parent.flags & CORR_NOTIFICATION);
 				feed_corr_dirty(f, child);
@@ -280,6 +287,8 @@ delivery(struct feed *f, const struct logline *ll, struct span qid,
 		else if (c->flags & CORR_HAS_SENDER)
 			memcpy(ev.sender, c->sender, sizeof(ev.sender));
 		memcpy(ev.client, c->client, sizeof(ev.client));
+		memcpy(ev.from_domain, c->from_domain,
+		    sizeof(ev.from_domain));
 	}
 	if (relay.len == 4 && memcmp(relay.p, "none", 4) == 0)
 		ev.flags |= EVF_NO_RELAY;
@@ -302,6 +311,7 @@ int
 postfix_parse(struct feed *f, const struct logline *ll)
 {
 	const char *p = ll->msg, *end = ll->msg + ll->msglen, *slash, *d;
+	char fromdom[DOMAIN_MAX + 1];
 	struct span daemon, qid;
 	struct corr *c;
 	struct span v;
@@ -349,6 +359,12 @@ postfix_parse(struct feed *f, const struct logline *ll)
 		    starts(p, end, "milter-reject: "))
 			local_reject(f, ll, p, end, feed_corr(f, qid.p,
 			    qid.len, 0));
+		else if (from_postfix_info(p, end, fromdom,
+		    sizeof(fromdom)) == 0 &&
+		    (c = feed_corr(f, qid.p, qid.len, 1)) != NULL) {
+			memcpy(c->from_domain, fromdom, sizeof(fromdom));
+			feed_corr_dirty(f, c);
+		}
 	} else if (span_eq(daemon, "qmgr")) {
 		if (starts(p, end, "removed"))
 			feed_corr_done(f, qid.p, qid.len);

@@ -28,7 +28,8 @@ UNIT_TESTS = \
 	tests/feeder/test_logline \
 	tests/feeder/test_feed \
 	tests/feeder/test_sender \
-	tests/feeder/test_exim
+	tests/feeder/test_exim \
+	tests/feeder/test_from
 
 check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
 check_PROGRAMS += tests/e2e/smtpstub
@@ -57,6 +58,7 @@ tests_feeder_test_logline_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_feed_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_sender_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_exim_LDADD = libfeeder.a $(ZONES_LIBS)
+tests_feeder_test_from_LDADD = libfeeder.a $(ZONES_LIBS)
 
 INTEGRATION_TESTS = \
 	tests/dnsd/dns.sh \
@@ -78,6 +80,9 @@ EXTRA_DIST += tests/e2e/netns.sh
 # sd_notify and SIGHUP of the daemons, DNS rate limiting, /metrics.
 INTEGRATION_TESTS += tests/dnsd/notify.sh tests/dnsd/rrl.sh \
 	tests/dnsd/metrics.sh tests/feeder/reload.sh
+# Hardening (issue #7): started as root, the daemons switch users; a
+# full disk and a full LMDB map (both need root, or skip).
+INTEGRATION_TESTS += tests/hardening/priv.sh tests/hardening/diskfull.sh
 # The unit tests' shared header (make distcheck needs it in the tarball).
 EXTRA_DIST += tests/feeder/feedtest.h
 dist_check_SCRIPTS = $(INTEGRATION_TESTS)
@@ -94,11 +99,12 @@ tests_sync_test_batch_LDADD = libsync.a $(ZONES_LIBS)
 tests_sync_test_apply_LDADD = libsync.a $(ZONES_LIBS)
 tests_sync_vectors_SOURCES = tests/sync/vectors.c tests/sync/vectors.h
 tests_sync_vectors_LDADD = libsync.a $(ZONES_LIBS)
-# rebond-sync between nodes on loopback; syncreq makes hand-made requests.
-check_PROGRAMS += tests/sync/syncreq
+# rebond-sync between nodes on loopback; syncreq makes hand-made requests,
+# slowconn slow clients (hostile.sh: what a hostile client can hold).
+check_PROGRAMS += tests/sync/syncreq tests/sync/slowconn
 tests_sync_syncreq_LDADD = libsync.a $(ZONES_LIBS)
 SYNC_SHTESTS = tests/sync/sync.sh tests/sync/auth.sh tests/sync/report.sh \
-	tests/sync/crash.sh
+	tests/sync/crash.sh tests/sync/hostile.sh
 TESTS += $(SYNC_SHTESTS)
 dist_check_SCRIPTS += $(SYNC_SHTESTS)
 EXTRA_DIST += tests/sync/lib.sh

@@ -39,6 +39,9 @@ static const struct conf_opt opts[] = {
 	  "err, warn, info or debug" },
 	{ "global", "map-size", T_SIZE, O(map_size), "64M", 1 << 20, 1LL << 40,
 	  "initial LMDB map size; it grows by doubling when full" },
+	{ "global", "user", T_STR, O(user), "rebond", 0, 0,
+	  "user the daemons switch to when started as root, once their "
+	  "sockets, files and store are open (root: stay root)" },
 
 	{ "zones", "rcpt", T_STR, O(zone[ZONE_RCPT]), "", 0, 0,
 	  "hashed recipients zone (empty: rcpt.<origin>)" },
@@ -189,6 +192,15 @@ static const struct conf_opt opts[] = {
 	  "nobody" },
 	{ "sync", "peer-rate", T_INT, O(sync_rate), "10", 0, 100000,
 	  "requests a second a peer may make, bursts of 30 (0: no limit)" },
+	{ "sync", "peer-report-rate", T_INT, O(sync_report_rate), "10", 0,
+	  100000, "bounce reports a second a peer may push, bursts of 2048 "
+	  "(0: no limit); more wait in the peer's queue" },
+	{ "sync", "connections", T_INT, O(sync_conns), "64", 4, 100000,
+	  "connections served at once; one more closes the one that has "
+	  "waited longest for its request" },
+	{ "sync", "request-timeout", T_DURATION, O(sync_req_timeout), "20s",
+	  1, 3600, "how long a client has to send a whole request, headers "
+	  "and body (slow clients are closed)" },
 
 	{ "check-domain", "relay-ips", T_LIST, O(check_relay_ips), "", 0, 0,
 	  "addresses of this relay that the SPF records of the domains it "
@@ -196,6 +208,15 @@ static const struct conf_opt opts[] = {
 	{ "check-domain", "selectors", T_LIST, O(check_selectors), "", 0, 0,
 	  "DKIM selectors this relay signs with, whose keys rebondctl "
 	  "check-domain checks" },
+	{ "check-domain", "interval", T_DURATION, O(check_interval), "1d",
+	  3600, NOMAX, "check-domain --seen checks a domain again only after "
+	  "this long (its last findings stay in the store)" },
+	{ "check-domain", "max-domains", T_INT, O(check_max_domains), "100",
+	  1, 100000, "sender domains check-domain --seen checks in one run, "
+	  "the busiest first" },
+	{ "check-domain", "queries-per-second", T_INT, O(check_qps), "20", 1,
+	  10000, "DNS queries a second check-domain sends at most (answers "
+	  "are cached for the whole run)" },
 	{ NULL, NULL, 0, 0, NULL, 0, 0, NULL }
 };
 
@@ -601,6 +622,10 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	}
 	if (c->state_dir[0] == '\0') {
 		snprintf(err, errlen, "global: state-dir is empty");
+		return RB_EINVAL;
+	}
+	if (c->user[0] == '\0') {
+		snprintf(err, errlen, "global: user is empty");
 		return RB_EINVAL;
 	}
 	return RB_OK;

@@ -36,6 +36,7 @@ struct conf {
 	char		*origin;
 	char		*log_level;	/* err, warn, info, debug */
 	int64_t		 map_size;	/* initial LMDB map size, bytes */
+	char		*user;		/* to switch to from root (priv.h) */
 
 	/* [zones] */
 	char		*zone[ZONE_COUNT];	/* "" = <name>.<origin> */
@@ -102,11 +103,17 @@ struct conf {
 	int64_t		 sync_wait;
 	int64_t		 sync_rate;
 	int64_t		 sync_retry_max;
+	int64_t		 sync_report_rate;	/* reports/s per peer */
+	int64_t		 sync_conns;		/* connections at once */
+	int64_t		 sync_req_timeout;	/* to send a request, s */
 	struct strlist	 sync_metrics_acl;
 
 	/* [check-domain]: rebondctl check-domain */
 	struct strlist	 check_relay_ips;
 	struct strlist	 check_selectors;
+	int64_t		 check_interval;
+	int64_t		 check_max_domains;
+	int64_t		 check_qps;
 };
 
 /* Fill c with the embedded defaults.  state_dir defaults to

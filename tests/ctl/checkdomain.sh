@@ -285,4 +285,70 @@ ok "DNS server silent: exit 2" sh -c '"$1" -c /dev/null check-domain \
     --server 127.0.0.1:1 good.test > /dev/null 2>"$2"; test $? -eq 2 &&
     grep -q "no answer from the DNS server" "$2"' _ "$CTL" "$T/err"
 
+# --- check-domain --seen: every sender domain of the counters -------------
+# The feeder counts what a relay sent: good.test busiest, then
+# notauth.test (one message refused by Gmail for DMARC), then pnone.test.
+n=0
+for s in a@good.test b@good.test c@good.test d@notauth.test e@notauth.test \
+    f@pnone.test; do
+	n=$((n + 1))
+	echo "Nov 20 10:00:0$n relay postfix/qmgr[2]: 4B7C$n: from=<$s>, size=1000, nrcpt=1 (queue active)"
+	if [ "$s" = e@notauth.test ]; then
+		echo "Nov 20 10:00:0$n relay postfix/smtp[3]: 4B7C$n: to=<x$n@gmail.example>, relay=mx.gmail.example[198.51.100.1]:25, delay=1, delays=0/0/0/1, dsn=5.7.26, status=bounced (host mx.gmail.example[198.51.100.1] said: 550-5.7.26 Unauthenticated email from notauth.test is not accepted due to domain's DMARC policy. (in reply to end of DATA command))"
+	else
+		echo "Nov 20 10:00:0$n relay postfix/smtp[3]: 4B7C$n: to=<x$n@example.com>, relay=mx.example.com[198.51.100.2]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok)"
+	fi
+	echo "Nov 20 10:00:0$n relay postfix/qmgr[2]: 4B7C$n: removed"
+done > "$T/seen.log"
+# Lines of today: the counters of the last 7 days are read.
+sed -i "s/^Nov 20/$(date -u '+%b %e')/" "$T/seen.log"
+ok "the feeder counts three sender domains" sh -c '"$1" -c /dev/null -d "$2" \
+    --stdin < "$3" 2>/dev/null' _ "$FEEDER" "$STATE" "$T/seen.log"
+
+seen() {	# seen CONF ARGS...: check-domain --seen, out in $T/seen, rc
+	_c=$1; shift
+	"$CTL" -c "$_c" -d "$STATE" check-domain --seen "$@" > "$T/seen" \
+	    2>"$T/seen.err"
+	echo $? > "$T/rc"
+}
+seen /dev/null --server "127.0.0.1:$PORT" --relay-ip 192.0.2.1
+ok "--seen: exit 1, one domain with errors" test "$(cat "$T/rc")" = 1
+ok "--seen: the busiest domain first, one line each" sh -c '
+    sed -n 1p "$1" | grep -q "^good.test: 0 errors" &&
+    sed -n 2p "$1" | grep -q "^notauth.test: 1 error, 1 warning: spf-relay-not-authorised dmarc-none$" &&
+    sed -n 3p "$1" | grep -q "^pnone.test: 0 errors, 1 warning: dmarc-policy-none$" &&
+    grep -q "^3 checked, 1 with errors, 0 skipped" "$1"' _ "$T/seen"
+seen /dev/null --server 127.0.0.1:1 --relay-ip 192.0.2.1
+ok "--seen again: nothing asked within the interval (silent DNS server)" \
+    sh -c 'test "$(cat "$2")" = 0 && grep -q "^0 checked, 0 with errors, 3 skipped" "$1"' \
+    _ "$T/seen" "$T/rc"
+seen /dev/null --server 127.0.0.1:1 --relay-ip 192.0.2.1 --force
+ok "--force with a silent DNS server: exit 2, results kept" sh -c '
+    test "$(cat "$2")" = 2 && grep -q "3 without DNS answer" "$1" &&
+    grep -q "notauth.test: no answer from the DNS server" "$3"' \
+    _ "$T/seen" "$T/rc" "$T/seen.err"
+ok "report: the kept findings, worst first, and the last check of a refused domain" \
+    sh -c '"$1" -c /dev/null -d "$2" report > "$3" &&
+    grep -A4 "^Sender domains refused for authentication" "$3" | grep -q "^  notauth.test " &&
+    grep -q "^    last check: 1 error, 1 warning: spf-relay-not-authorised dmarc-none$" "$3" &&
+    grep -A8 "^Sender domains checked" "$3" > "$3.cd" &&
+    grep -q "^  1 checked without error or warning" "$3.cd" &&
+    sed -n 4p "$3.cd" | grep -q "^  notauth.test: 1 error, 1 warning (checked " &&
+    sed -n 7p "$3.cd" | grep -q "^  pnone.test: 0 errors, 1 warning" &&
+    "$1" -c /dev/null -d "$2" report --json | grep -q "\"domain_checks\": \[$"' \
+    _ "$CTL" "$STATE" "$T/report"
+printf '[check-domain]\nmax-domains = 1\n' > "$T/one.conf"
+seen "$T/one.conf" --server "127.0.0.1:$PORT" --relay-ip 192.0.2.1 --force
+ok "max-domains: the busiest only" sh -c 'test "$(cat "$2")" = 0 &&
+    grep -q "^good.test: " "$1" && grep -q "^1 checked, 0 with errors, 2 skipped" "$1"' \
+    _ "$T/seen" "$T/rc"
+# The three domains take at least 7 queries (each TXT and _dmarc, the
+# include of good.test): 2 a second after a burst of 2 is >= 2.5 s.
+printf '[check-domain]\nqueries-per-second = 2\n' > "$T/slow.conf"
+start=$(date +%s.%N)
+seen "$T/slow.conf" --server "127.0.0.1:$PORT" --relay-ip 192.0.2.1 --force
+end=$(date +%s.%N)
+ok "queries-per-second paces the queries" awk -v a="$start" -v b="$end" \
+    'BEGIN { exit !(b - a >= 2.4) }'
+
 done_testing

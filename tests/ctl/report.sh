@@ -5,7 +5,6 @@
 # evidence, IP blocks, peers; listings new, delisted and expired on later
 # days; "none" for empty sections; 72 columns; the Prometheus text.
 . "$srcdir/tests/lib.sh"
-FEEDER="$TOP_BUILD/rebond-feeder"
 export TZ=UTC LC_ALL=C.UTF-8
 D=1710284400		# 2024-03-12T23:00Z, the third day
 LATER=1710504000	# 2024-03-15T12:00Z
@@ -196,11 +195,37 @@ now=$(date -u '+%b %e %H:%M:%S')
 	done
 	echo "$now relay postfix/qmgr[8]: AUTH00004: from=<news@webform.example>, size=100, nrcpt=1 (queue active)"
 	echo "$now relay postfix/smtp[7]: AUTH00004: to=<ok@example.net>, relay=mx.example.net[192.0.2.26]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok)"
+	# A web form of asso.example writing as its visitor: Postfix logs
+	# From: (header_checks INFO), Microsoft refuses one for DMARC.
+	for i in 5 6; do
+		echo "$now relay postfix/cleanup[9]: AUTH0000$i: info: header From: \"Un visiteur\" <visiteur@yahoo.fr> from web.asso.example[192.0.2.7]; from=<www-data@asso.example> to=<contact@example.net> proto=ESMTP helo=<web>"
+		echo "$now relay postfix/qmgr[8]: AUTH0000$i: from=<www-data@asso.example>, size=100, nrcpt=1 (queue active)"
+	done
+	echo "$now relay postfix/smtp[7]: AUTH00005: to=<contact@example.net>, relay=mx.example.net[192.0.2.26]:25, delay=1, delays=0/0/0/1, dsn=2.0.0, status=sent (250 2.0.0 Ok)"
+	echo "$now relay postfix/smtp[7]: AUTH00006: to=<contact@outlook.example>, relay=mx.outlook.example[192.0.2.27]:25, delay=1, delays=0/0/0/1, dsn=5.7.509, status=bounced (host mx.outlook.example[192.0.2.27] said: 550 5.7.509 Access denied, sending domain [YAHOO.FR] does not pass DMARC verification and has a DMARC policy of reject. (in reply to end of DATA command))"
 } > "$T/auth.log"
 "$FEEDER" -d "$T/auth" --stdin < "$T/auth.log" 2>/dev/null
+# A DMARC failure report (RFC 6591) about another web form: its
+# Reported-Domain is the From: domain.
+sed -e 's/^Original-Mail-From: .*/Original-Mail-From: <form@club.example>/' \
+    -e 's/^Reported-Domain: .*/Reported-Domain: gmail.com/' \
+    -e "s/^Arrival-Date: .*/Arrival-Date: $(date -u -R)/" \
+    "$srcdir/tests/feeder/mails/arf_auth_failure.eml" |
+    "$FEEDER" -d "$T/auth" --mail 2>/dev/null
 "$CTL" -d "$T/auth" report > "$T/auth.txt"
 ok "report: the sender domain refused for authentication, with its share" grep -Eq '^  webform.example +4 +3 +75.0%$' "$T/auth.txt"
 ok "report: ... and the check-domain command to run" grep -q '^    check: rebondctl check-domain webform.example' "$T/auth.txt"
+ok "report: the web form writing as its visitor, with the fix" sh -c '
+    grep -A3 "^Senders writing From: a domain not theirs" "$1" > "$1.wf" &&
+    sed -n 3p "$1.wf" | grep -qx "  www-data@asso.example wrote as From: ...@yahoo.fr" &&
+    grep -A5 "^Senders writing From: a domain not theirs" "$1" |
+    grep -q "^    2 messages, 1 refused (DMARC of yahoo.fr fails" &&
+    grep -q "^    fix: From: an address of asso.example, the visitor.s address in Reply-To:" "$1"' _ "$T/auth.txt"
+ok "report: ... and the one an RFC 6591 failure report names" \
+    grep -qx "  form@club.example wrote as From: ...@gmail.com" "$T/auth.txt"
+ok "report: a DMARC refusal naming the envelope's own domain is no web form" \
+    sh -c '! grep -q "news@webform.example wrote" "$1"' _ "$T/auth.txt"
+ok "report --json: foreign_from" sh -c "'$CTL' -d '$T/auth' report --json | grep -q '{\"sender\": \"www-data@asso.example\", \"from_domain\": \"yahoo.fr\", \"messages\": 2, \"refused\": 1}'"
 ok "report --json: auth_refusals" sh -c "'$CTL' -d '$T/auth' report --json | grep -q '{\"key\": \"webform.example\", \"sent\": 4, \"refused\": 3}'"
 ok "report takes no argument" sh -c "! '$CTL' -d '$STATE' report extra 2>/dev/null"
 

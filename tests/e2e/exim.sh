@@ -33,7 +33,6 @@
 # when it can neither fetch it nor find it there.
 . "$srcdir/tests/lib.sh"
 . "$srcdir/tests/e2e/netns.sh"
-FEEDER="$TOP_BUILD/rebond-feeder"
 STUB="$TOP_BUILD/tests/e2e/smtpstub"
 SRC=$(cd "$srcdir" && pwd)
 export TZ=UTC
@@ -130,6 +129,7 @@ daemon_smtp_ports = 25
 hostlist relay_from_hosts = 127.0.0.0/8
 domainlist local_domains =
 acl_smtp_rcpt = acl_check_rcpt
+acl_smtp_data = acl_check_data
 tls_advertise_hosts =
 rfc1413_hosts =
 host_lookup =
@@ -144,6 +144,9 @@ acl_check_rcpt:
   accept  hosts = +relay_from_hosts
   accept  authenticated = *
   deny    message = relay not permitted
+acl_check_data:
+.include $SRC/contrib/exim/rebond-data.acl
+  accept
 
 begin routers
 stub:
@@ -285,6 +288,9 @@ ok "... the 21st deferred (450 4.7.1, ratelimit)" \
 
 ok "good@example.com from alice: still accepted" \
     send alice@asso.example good@example.com
+ok "the web form of asso.example, writing as its visitor: accepted" \
+    send www-data@asso.example contact@example.com \
+    --header "From: Un visiteur <visiteur@yahoo.fr>"
 
 # --- what the feeder made of Exim's log ------------------------------------
 
@@ -307,6 +313,14 @@ wait_for 10 alice_is "1 4"
 echo "# alice@asso.example: hard blocked_by_list = $(alice)"
 ok "the feeder counts alice's 4 refusals as blocked_by_list, 1 hard bounce" \
     alice_is "1 4"
+webform() {
+	ctl report > "$T/report" 2>&1 &&
+	grep -qx "  www-data@asso.example wrote as From: ...@yahoo.fr" "$T/report"
+}
+ok "report: the web form (contrib/exim/rebond-data.acl logged From:)" \
+    wait_for 10 webform
+ok "report: ... not alice, whose From: is her own" \
+    sh -c "! grep -q 'alice@asso.example wrote' '$T/report'"
 ok "the feeder read Exim's log without a malformed line" \
     sh -c "! grep -qi malformed '$T/feeder.err'"
 

@@ -133,7 +133,8 @@ EOF
 if [ -n "$RESOLVER" ]; then NORHSBL=""; else NORHSBL="/reject_rhsbl_/d"; fi
 sed -e "s/127\.0\.0\.1:10040/127.0.0.1:$PPORT/" -e "$NORHSBL" \
     "$srcdir/contrib/postfix/main.cf.snippet" >> "$PF/main.cf"
-cp "$srcdir/contrib/postfix/rebond_rbl_reply" "$PF/"
+cp "$srcdir/contrib/postfix/rebond_rbl_reply" \
+    "$srcdir/contrib/postfix/rebond_header_checks" "$PF/"
 printf 'nameserver %s\noptions attempts:1 timeout:2\n' "${RESOLVER:-127.0.0.1}" \
     > "$T/resolv.conf"
 

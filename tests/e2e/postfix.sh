@@ -73,6 +73,8 @@ smtp_bind_address = 127.0.0.1
 smtp_tls_security_level = none
 # The notices to the sender: thrown away, not relayed.
 transport_maps = inline:{ asso.example=discard: }
+# From: in the log, as contrib/postfix suggests.
+header_checks = regexp:$(cd "$srcdir" && pwd)/contrib/postfix/rebond_header_checks
 
 # Retry deferred mail every second or two; give up after 8 s.
 queue_run_delay = 1s
@@ -138,6 +140,11 @@ for r in good@example.com dead@example.com full@example.org \
     spamtrap@example.net grey@example.net; do
 	ok "postfix accepts mail for $r" send $r
 done
+# The web form of asso.example, writing as its visitor.
+ok "postfix accepts the web form's mail" swaks --server "127.0.0.1:$PFPORT" \
+    --from www-data@asso.example --to contact@example.com \
+    --header "From: Un visiteur <visiteur@yahoo.fr>" \
+    --helo web.asso.example --timeout 10
 
 # Every outcome in the log: hard, refused, greylisted then delivered,
 # the full mailbox deferred until the message expired, and the notices
@@ -208,6 +215,14 @@ ok "list rcpt: exactly 2 entries" test "$(grep -c . "$T/list.rcpt")" -eq 2
 ok "list rcpt: dead@example.com" grep -q "$(sha1 dead@example.com)" "$T/list.rcpt"
 ok "list rcpt: full@example.org" grep -q "$(sha1 full@example.org)" "$T/list.rcpt"
 ok "list rdom: empty" sh -c "[ -z \"\$('$CTL' -d '$STATE' list rdom)\" ]"
+webform() {
+	ctl report > "$T/report" 2>&1 &&
+	grep -qx "  www-data@asso.example wrote as From: ...@yahoo.fr" "$T/report"
+}
+ok "report: the web form writing as its visitor (header_checks INFO)" \
+    wait_for 10 webform
+ok "report: ... not alice, whose From: is her own" \
+    sh -c "! grep -q 'alice@asso.example wrote' '$T/report'"
 ok "the feeder read every line without a malformed one" \
     sh -c "! grep -qi malformed '$T/feeder.err'"
 
