@@ -122,12 +122,7 @@ main(int argc, char *argv[])
 	if (priv_store(&priv, abs, err, sizeof(err)) != RB_OK ||
 	    priv_drop(&priv, err, sizeof(err)) != RB_OK)
 		fatalx("%s", err);
-	if (priv.drop)
-		log_info("running as %s (uid %lu, gid %lu)", priv.name,
-		    (unsigned long)priv.uid, (unsigned long)priv.gid);
-	else if (geteuid() == 0)
-		log_warnx("running as root, as asked (-u root or [global] "
-		    "user = root)");
+	priv_say(&priv, 1);
 	log_info("serving %s, %s, %s, %s from %s",
 	    conf.zone_fqdn[ZONE_RCPT], conf.zone_fqdn[ZONE_RDOM],
 	    conf.zone_fqdn[ZONE_SDOM], conf.zone_fqdn[ZONE_SNDR], abs);

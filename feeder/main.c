@@ -319,12 +319,7 @@ main(int argc, char *argv[])
 	if (priv_store(&priv, conf.state_dir, err, sizeof(err)) != RB_OK ||
 	    priv_drop(&priv, err, sizeof(err)) != RB_OK)
 		fatalx("%s", err);
-	if (priv.drop)
-		log_info("running as %s (uid %lu, gid %lu)", priv.name,
-		    (unsigned long)priv.uid, (unsigned long)priv.gid);
-	else if (geteuid() == 0 && in != IN_STDIN && in != IN_MAIL)
-		log_warnx("running as root, as asked (-u root or [global] "
-		    "user = root)");
+	priv_say(&priv, in != IN_STDIN && in != IN_MAIL);
 	f = feed_new(&conf, store, cls);
 	rl.cpath = cpath;
 	rl.dir = dir;

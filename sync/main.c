@@ -192,12 +192,7 @@ main(int argc, char *argv[])
 	/* Key read, store open, sockets bound: nothing more needs root. */
 	if (priv_drop(&priv, err, sizeof(err)) != RB_OK)
 		fatalx("%s", err);
-	if (priv.drop)
-		log_info("running as %s (uid %lu, gid %lu)", priv.name,
-		    (unsigned long)priv.uid, (unsigned long)priv.gid);
-	else if (geteuid() == 0)
-		log_warnx("running as root, as asked (-u root or [global] "
-		    "user = root)");
+	priv_say(&priv, 1);
 	client_start(&d);
 	log_info("node id %s, %d listener%s", id, listen.n,
 	    listen.n == 1 ? "" : "s");

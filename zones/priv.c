@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "priv.h"
 #include "util.h"
 
@@ -138,4 +139,15 @@ priv_drop(const struct priv *p, char *err, size_t errlen)
 		return RB_ESYS;
 	}
 	return RB_OK;
+}
+
+void
+priv_say(const struct priv *p, int warn_root)
+{
+	if (p->drop)
+		log_info("running as %s (uid %lu, gid %lu)", p->name,
+		    (unsigned long)p->uid, (unsigned long)p->gid);
+	else if (warn_root && geteuid() == 0)
+		log_warnx("running as root, as asked (-u root or [global] "
+		    "user = root)");
 }

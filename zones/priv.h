@@ -59,5 +59,8 @@ int	priv_store(const struct priv *p, const char *dir, char *err,
  * nothing if p->drop is 0.  0 or RB_ESYS, with err: the caller exits. */
 int	priv_drop(const struct priv *p, char *err, size_t errlen)
 	    __attribute__((warn_unused_result));
+/* After priv_drop(): log the user the daemon runs as, or warn that root
+ * was kept on purpose (warn_root 0: a one-shot run, nothing to say). */
+void	priv_say(const struct priv *, int warn_root);
 
 #endif
