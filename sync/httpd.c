@@ -1035,6 +1035,17 @@ do_report(struct httpd *h, struct evhttp_request *req, struct call *c)
 		    "over the report rate ([sync] peer-report-rate)");
 		return;
 	}
+	/* An observed peer's word never lists, reports included: they are
+	 * acknowledged (the peer stops pushing them) and dropped. */
+	if (c->peer.origin.trust == TRUST_OBSERVE) {
+		free(x.r);
+		log_info("peer %s reported %zu bounce%s of mail it handed us: "
+		    "not listed (trust observe)", c->peer.origin.name, x.n,
+		    x.n == 1 ? "" : "s");
+		memset(ans, 0, sizeof(ans));
+		reply_sealed(h, req, c->reply, c->reqsig, ans, sizeof(ans));
+		return;
+	}
 	rc = store_write(h->d->store, take_reports, &x);
 	free(x.r);
 	if (rc != RB_OK) {

@@ -68,6 +68,15 @@ ok "B's sync lag for a is 0 (up to date)" grep -Eqx 'rebond_sync_lag_seconds\{pe
 ok "the store's figures are there too" grep -q '^rebond_listed_keys{zone="rcpt"} [1-9]' "$T/metrics"
 ok "A counted the refused report" sh -c "curl -sf 'http://127.0.0.1:$PORT_A/metrics' | grep -q '^rebond_sync_requests_refused_total [1-9]'"
 
+# A peer A only observes: its reports are acknowledged, never listed.
+# (The server reads a peer's trust from the store at each request.)
+peer A B observe yes
+TX2=fedcba9876543210fedcba9876543210
+ok "an observed peer's report is acknowledged, not taken" wait_for 5 sh -c "'$REQ' -R $TX2:observed@example.com '$T/B/node.key' '$ID_A' 'http://127.0.0.1:$PORT_A' | grep -qx '200 taken 0 dup 0'"
+ok "... nothing listed" sh -c "! '$CTL' -c '$T/A.conf' -d '$T/A' lookup observed@example.com"
+ok "... and A says why" grep -q 'peer b reported 1 bounce of mail it handed us: not listed (trust observe)' "$T/A.log"
+peer A B full yes
+
 # systemd's notification protocol: READY=1 once serving, RELOADING=1
 # then READY=1 on SIGHUP, STOPPING=1 on SIGTERM.
 NOTIFYD="$TOP_BUILD/tests/zones/notifyd"
