@@ -41,7 +41,12 @@ ok "... and not taken" test "$(nctl A list rcpt | wc -l)" -le $((2048 + 2))
 # most 1 MiB, and the node does not hold the rest.
 head -c 10485760 /dev/zero > "$T/10M"
 hwm0=$(awk '/VmHWM/ { print $2 }' /proc/$PID_A/status)
-ok "a chunked 10 MiB body is refused (413)" sh -c "test \$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' -H 'Expect:' --data-binary @'$T/10M' '$URL/v1/pull') = 413"
+# The server answers 413 and closes with the rest unread: curl gets the
+# 413, or a reset while it still sends (55, 56), depending on timing.
+code=$(curl -s -o /dev/null -w '%{http_code}' -H 'Transfer-Encoding: chunked' -H 'Expect:' --data-binary @"$T/10M" "$URL/v1/pull")
+crc=$?
+ok "a chunked 10 MiB body is refused (413, or reset while sending: $code, curl $crc)" \
+    sh -c "[ '$code' = 413 ] || { [ '$code' = 000 ] && { [ $crc -eq 55 ] || [ $crc -eq 56 ]; }; }"
 if [ -n "${REBOND_VALGRIND:-}" ]; then
 	ok "# SKIP memory of a daemon under valgrind" true
 else
