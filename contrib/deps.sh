@@ -6,7 +6,7 @@
 set -eu
 
 pkgs="build-essential autoconf automake pkg-config
-	libldns-dev libsodium-dev liblmdb-dev libevent-dev libcurl4-openssl-dev
+	libldns-dev libssl-dev libsodium-dev liblmdb-dev libevent-dev libcurl4-openssl-dev
 	bind9-dnsutils iproute2"
 case "${1:-}" in
 test)	pkgs="$pkgs lmdb-utils dnsperf postfix swaks tcpdump clang libclang-rt-14-dev unbound bind9 rsyslog libidn12 spamassassin dpkg-dev debhelper lintian mandoc" ;;

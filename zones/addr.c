@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include <ldns/sha1.h>
+#include <openssl/evp.h>
 
 #include "addr.h"
 #include "util.h"
@@ -46,10 +47,40 @@ addr_normalise(const char *in, size_t len, char *out, size_t outsz)
 	return (int)len;
 }
 
+/*
+ * OpenSSL's SHA-1 uses the CPU's SHA instructions where it has them: 80 ns
+ * for an address against 240 for ldns's portable one, and the feeder
+ * hashes two strings a message.  The digest and its context are made
+ * once (fetching them is most of the cost of a one-shot call); ldns's
+ * when OpenSSL cannot give them.  Single-threaded callers only.
+ */
+void
+rb_sha1(const void *data, size_t len, uint8_t out[HASH_LEN])
+{
+	static EVP_MD *md;
+	static EVP_MD_CTX *ctx;
+	static int broken;
+	unsigned int n;
+
+	if (!broken && ctx == NULL) {
+		if ((md = EVP_MD_fetch(NULL, "SHA1", NULL)) == NULL ||
+		    (ctx = EVP_MD_CTX_new()) == NULL) {
+			EVP_MD_free(md);
+			md = NULL;
+			broken = 1;
+		}
+	}
+	if (!broken && EVP_DigestInit_ex2(ctx, md, NULL) == 1 &&
+	    EVP_DigestUpdate(ctx, data, len) == 1 &&
+	    EVP_DigestFinal_ex(ctx, out, &n) == 1 && n == HASH_LEN)
+		return;
+	ldns_sha1((const unsigned char *)data, (unsigned int)len, out);
+}
+
 void
 addr_hash(const char *norm, size_t len, uint8_t out[HASH_LEN])
 {
-	ldns_sha1((const unsigned char *)norm, (unsigned int)len, out);
+	rb_sha1(norm, len, out);
 }
 
 int

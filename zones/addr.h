@@ -21,6 +21,9 @@
  * '@'). */
 int	addr_normalise(const char *in, size_t len, char *out, size_t outsz);
 
+/* SHA-1 of len bytes. */
+void	rb_sha1(const void *data, size_t len, uint8_t out[HASH_LEN]);
+
 /* SHA-1 of an already normalised address. */
 void	addr_hash(const char *norm, size_t len, uint8_t out[HASH_LEN]);
 

@@ -15,5 +15,5 @@ libzones_a_SOURCES = \
 	%D%/store.c %D%/store.h \
 	%D%/util.c %D%/util.h
 
-ZONES_LIBS = libzones.a $(LDNS_LIBS) $(SODIUM_LIBS) $(LMDB_LIBS) \
+ZONES_LIBS = libzones.a $(LDNS_LIBS) $(CRYPTO_LIBS) $(SODIUM_LIBS) $(LMDB_LIBS) \
 	$(EVENT_LIBS) $(CURL_LIBS)
