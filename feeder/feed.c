@@ -9,13 +9,12 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <ldns/sha1.h>
-
 #include "classify.h"
 #include "count.h"
 #include "feed.h"
 #include "feeder.h"
 #include "from.h"
+#include "keyset.h"
 #include "log.h"
 #include "logline.h"
 #include "mail.h"
@@ -29,6 +28,7 @@
 #define BULK_BYTES	(32 << 20)
 #define CACHE_MAX	65536		/* correlation entries kept in memory */
 #define EVLOG_KEEP	16
+#define MSGID_CHUNK	4000	/* bytes of KV_MSGID entries in one value */
 #define SWEEP_EVERY	3600
 #define SWEEP_CHUNK	10000
 #define MALFORMED_LOUD	10	/* warnings before going quiet */
@@ -77,6 +77,24 @@ struct feed {
 	 * the same domains over and over.  A slot per hash, the latest key
 	 * wins; list() forgets a key before listing it. */
 	struct unlisted		*unlisted;
+
+	/* The recipients the store may hold a listing (of any origin) or
+	 * soft-bounce state for: a delivery to any other costs no lookup.
+	 * Kept while this process is the store's only writer: each write
+	 * transaction checks that the one before it was ours (gen);
+	 * otherwise these and the memo above are dropped, and the sets
+	 * are read again from the store once the lookups done without
+	 * them have cost about as much (lookups, last_size). */
+	struct keyset		 listed, softs;
+	int			 mirror;	/* listed, softs are valid */
+	uint32_t		 gen, gen_try;	/* serials: our last commit,
+						 * this transaction */
+	size_t			 lookups, last_size;
+
+	/* The Message-IDs of the messages done during the run, written to
+	 * KV_MSGID a chunk at a time (msgid_put()). */
+	uint8_t			 mchunk[MSGID_CHUNK];
+	size_t			 mlen;
 };
 
 #define UNLISTED_SLOTS	1024	/* power of two */
@@ -125,6 +143,8 @@ feed_free(struct feed *f)
 	free(f->peers);
 	free(f->bucket);
 	free(f->unlisted);
+	keyset_free(&f->listed);
+	keyset_free(&f->softs);
 	free(f->buf);
 	free(f);
 }
@@ -330,11 +350,21 @@ feed_corr(struct feed *f, const char *qid, size_t qidlen, int create)
 	if (f->txn == NULL || !qid_ok(qid, &qidlen))
 		return NULL;
 	h = qid_hash(qid, qidlen);
-	if ((e = cache_find(f, qid, qidlen, h, NULL)) != NULL)
+	if ((e = cache_find(f, qid, qidlen, h, NULL)) != NULL) {
+		/* Unless the message is a content filter's re-injection
+		 * whose hop was logged first (smtpd_client()). */
+		if (create == FEED_CORR_BIRTH &&
+		    !(e->c.flags & CORR_FILTER_HOP)) {
+			memset(&e->c, 0, sizeof(e->c));
+			memcpy(e->c.qid, qid, qidlen);
+			e->dirty = 1;
+		}
 		return &e->c;
+	}
 	e = xcalloc(1, sizeof(*e));
 	memcpy(e->c.qid, qid, qidlen);
-	rc = store_kv_get(f->txn, KV_CORR, qid, qidlen, &v, &vlen);
+	rc = create == FEED_CORR_BIRTH ? RB_ENOENT :
+	    store_kv_get(f->txn, KV_CORR, qid, qidlen, &v, &vlen);
 	if (rc == RB_OK && corr_decode(v, vlen, &e->c) == RB_OK)
 		e->in_store = 1;
 	else {
@@ -417,34 +447,6 @@ cache_write(struct feed *f)
 		cache_clear(f, 1);
 }
 
-/* SHA-1 with ldns's block function, padded here: ldns_sha1() pads a byte
- * per call, which cost more than the blocks for the two short hashes
- * every message takes (its recipient, its Message-ID). */
-static void
-sha1(const void *data, size_t len, uint8_t out[HASH_LEN])
-{
-	uint32_t h[5] = { 0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476,
-	    0xc3d2e1f0 };
-	const unsigned char *p = data;
-	unsigned char tail[128];
-	uint64_t bits = (uint64_t)len * 8;
-	size_t n, i;
-
-	for (; len >= 64; p += 64, len -= 64)
-		ldns_sha1_transform(h, p);
-	/* The rest, 0x80, zeros and the length in bits: one block or two. */
-	n = len < 56 ? 64 : 128;
-	memset(tail, 0, n);
-	memcpy(tail, p, len);
-	tail[len] = 0x80;
-	for (i = 0; i < 8; i++)
-		tail[n - 1 - i] = (unsigned char)(bits >> (8 * i));
-	for (i = 0; i < n; i += 64)
-		ldns_sha1_transform(h, tail + i);
-	for (i = 0; i < HASH_LEN; i++)
-		out[i] = (uint8_t)(h[i / 4] >> (24 - 8 * (i % 4)));
-}
-
 static void
 msgid_hash(const char *msgid, uint8_t out[20])
 {
@@ -458,7 +460,36 @@ msgid_hash(const char *msgid, uint8_t out[20])
 	}
 	if (n > 255)
 		n = 255;
-	sha1(msgid, n, out);
+	rb_sha1(msgid, n, out);
+}
+
+/*
+ * KV_MSGID, for complaints (rare: they scan it), a log in time order
+ * whose appends touch only its last pages: time(8) pid(4) n(4) 0x01 ->
+ * entries SHA-1(Message-ID) first 8 bytes, sender\0 client\0, end to
+ * end, the time the newest's.  A chunk of them a value: a value per
+ * message cost 5% of reading a log.  A 16-byte key holds one entry (as
+ * written before chunks), and is still read.
+ */
+static void
+msgid_put(struct feed *f)
+{
+	static uint32_t n, pid;
+	uint8_t k[17];
+	int rc;
+
+	if (f->mlen == 0)
+		return;
+	be_put(k, (uint64_t)f->run_time, 8);
+	if (pid == 0)
+		pid = (uint32_t)getpid();
+	be_put(k + 8, pid, 4);
+	be_put(k + 12, n++, 4);
+	k[16] = 1;
+	if ((rc = store_kv_append(f->txn, KV_MSGID, k, sizeof(k), f->mchunk,
+	    f->mlen)) != RB_OK && f->rc == 0)
+		f->rc = rc;
+	f->mlen = 0;
 }
 
 void
@@ -472,27 +503,16 @@ feed_corr_done(struct feed *f, const char *qid, size_t qidlen)
 	if ((c = feed_corr(f, qid, qidlen, 0)) == NULL)
 		return;
 	if (c->msgid[0] && !(c->flags & CORR_NOTIFICATION)) {
-		/* KV_MSGID, a log in time order (appends touch only its
-		 * last pages): time(8) pid(4) n(4) -> SHA-1(Message-ID)
-		 * first 8 bytes, sender\0 client\0.  Complaints are rare:
-		 * they scan it. */
-		static uint32_t n, pid;
-		uint8_t k[16], mh[20];
-		uint8_t v[8 + sizeof(c->sender) + sizeof(c->client)];
+		uint8_t mh[20];
 		size_t sl = strlen(c->sender), cl = strlen(c->client);
 
 		msgid_hash(c->msgid, mh);
-		be_put(k, (uint64_t)f->run_time, 8);
-		if (pid == 0)
-			pid = (uint32_t)getpid();
-		be_put(k + 8, pid, 4);
-		be_put(k + 12, n++, 4);
-		memcpy(v, mh, 8);
-		memcpy(v + 8, c->sender, sl + 1);
-		memcpy(v + 8 + sl + 1, c->client, cl + 1);
-		if ((rc = store_kv_append(f->txn, KV_MSGID, k, sizeof(k), v,
-		    8 + sl + 1 + cl + 1)) != RB_OK && f->rc == 0)
-			f->rc = rc;
+		if (f->mlen + 8 + sl + 1 + cl + 1 > sizeof(f->mchunk))
+			msgid_put(f);
+		memcpy(f->mchunk + f->mlen, mh, 8);
+		memcpy(f->mchunk + f->mlen + 8, c->sender, sl + 1);
+		memcpy(f->mchunk + f->mlen + 8 + sl + 1, c->client, cl + 1);
+		f->mlen += 8 + sl + 1 + cl + 1;
 	}
 	qid_ok(qid, &qidlen);
 	h = qid_hash(qid, qidlen);
@@ -569,6 +589,8 @@ list(struct feed *f, const struct zkey *k, int reason,
 		return;
 	if (unlisted_holds(u, k))
 		u->used = 0;
+	if (k->zone == ZONE_RCPT)
+		keyset_add(&f->listed, k->data);
 	/* A mail a peer's relay handed us: listed for us alone, reported
 	 * to the peer, which decides what to publish. */
 	if ((rc = store_assert(f->txn, k, reason, st && st->klass ? st : NULL,
@@ -602,6 +624,9 @@ delist_if_listed(struct feed *f, const struct zkey *k, int64_t when)
 	int rc;
 
 	if (f->rc || unlisted_holds(u, k))
+		return;
+	if (k->zone == ZONE_RCPT && f->mirror &&
+	    !keyset_maybe(&f->listed, k->data))
 		return;
 	rc = store_listing_get(f->txn, k, &l);
 	if (rc == RB_ENOENT) {
@@ -714,6 +739,7 @@ soft_bounce(struct feed *f, const struct zkey *k, const struct event *ev)
 		f->rc = rc;
 		return;
 	}
+	keyset_add(&f->softs, k->data);
 	list(f, k, REASON_4, &ev->status, ev->time);
 	if (n >= (uint32_t)f->conf->soft_repeat_count)
 		list(f, k, REASON_3, &ev->status, ev->time);
@@ -732,6 +758,76 @@ domain_gone(const struct event *ev)
 	    (ev->status.subject == 4 && ev->status.detail == 4);
 }
 
+static int
+mirror_listed(const struct zkey *k, const struct listing *l, void *arg)
+{
+	struct feed *f = arg;
+
+	(void)l;
+	if (k->len == HASH_LEN)
+		keyset_add(&f->listed, k->data);
+	return 0;
+}
+
+static int
+mirror_soft(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct feed *f = arg;
+
+	(void)v;
+	(void)vl;
+	if (kl == HASH_LEN)
+		keyset_add(&f->softs, k);
+	return 0;
+}
+
+/* A delivery is about to ask the store about its recipient: without the
+ * sets, count it, and read them once the lookups have cost about what
+ * reading them does (their size at the last reading). */
+static void
+mirror_check(struct feed *f)
+{
+	int rc;
+
+	if (f->mirror || ++f->lookups < f->last_size / 8 + 64)
+		return;
+	keyset_clear(&f->listed);
+	keyset_clear(&f->softs);
+	if ((rc = store_listing_foreach(f->txn, ZONE_RCPT, mirror_listed,
+	    f)) < 0 ||
+	    (rc = store_kv_foreach(f->txn, KV_RSTATE, NULL, 0, mirror_soft,
+	    f)) < 0) {
+		f->rc = rc;
+		return;
+	}
+	f->mirror = 1;
+	f->lookups = 0;
+	f->last_size = f->listed.n + f->softs.n;
+}
+
+/* Each of our write transactions: was the one before it ours too?  If
+ * not, or if our last one did not commit, what we remember of the store
+ * may be stale. */
+static void
+mirror_begin(struct feed *f, struct store_txn *t)
+{
+	uint32_t id = store_serial(t);
+
+	if (f->cache_suspect || f->gen == 0 || id != f->gen + 1) {
+		f->mirror = 0;
+		f->lookups = 0;
+		memset(f->unlisted, 0, UNLISTED_SLOTS * sizeof(*f->unlisted));
+	}
+	f->gen_try = id;
+}
+
+/* After store_write(): rc is its result. */
+static void
+mirror_end(struct feed *f, int rc)
+{
+	f->gen = rc == RB_OK ? f->gen_try : 0;
+}
+
 static void
 recipient(struct feed *f, const struct event *ev, const uint8_t *hash)
 {
@@ -747,10 +843,11 @@ recipient(struct feed *f, const struct event *ev, const uint8_t *hash)
 	switch (ev->cls) {
 	case EV_DELIVERED:
 		/* Seen delivering again: delisted, soft count reset. */
+		mirror_check(f);
 		delist_if_listed(f, &rk, ev->time);
 		if (has_dom)
 			delist_if_listed(f, &dk, ev->time);
-		{
+		if (!f->mirror || keyset_maybe(&f->softs, rk.data)) {
 			int rc = store_kv_del(f->txn, KV_RSTATE, rk.data,
 			    rk.len);
 
@@ -1001,8 +1098,8 @@ run_event(struct feed *f, const struct event *in)
 
 	count(f, CNT_NODE, "", 0, day, ev.cls);
 	if (ev.rcpt[0]) {
-		/* addr_hash(): ev.rcpt is normalised. */
-		sha1(ev.rcpt, strlen(ev.rcpt), h);
+		/* ev.rcpt is normalised. */
+		addr_hash(ev.rcpt, strlen(ev.rcpt), h);
 		/* Per recipient, only what is about the recipient: a
 		 * delivery counts per domain, sender and client, not per
 		 * address (one counter per recipient and day would be the
@@ -1128,8 +1225,8 @@ run_begin(struct feed *f, struct store_txn *t)
 	f->run_time = 0;
 	memset(&f->run, 0, sizeof(f->run));
 	count_agg_reset(f->agg);
-	/* Other writers may have listed them since the last run. */
-	memset(f->unlisted, 0, UNLISTED_SLOTS * sizeof(*f->unlisted));
+	f->mlen = 0;
+	mirror_begin(f, t);
 	/* A run that did not commit left the cache ahead of the store. */
 	if (f->cache_suspect)
 		cache_clear(f, 0);
@@ -1150,8 +1247,10 @@ run_batch(struct store_txn *t, void *arg)
 		run_line(f, f->buf + off, n);
 		off += n + 1;
 	}
-	if (f->rc == 0)
+	if (f->rc == 0) {
+		msgid_put(f);
 		cache_write(f);
+	}
 	agg_drain(f);
 	if (f->rc == 0)
 		f->rc = save_position(f);
@@ -1177,11 +1276,12 @@ stats_add(struct feed_stats *to, const struct feed_stats *from)
 /* Forget correlation state, Message-IDs and soft-bounce state past their
  * time, a chunk per transaction. */
 struct sweep {
-	int64_t	 before;
-	int	 what;
-	uint8_t	(*keys)[64];
-	size_t	*klen;
-	int	 n;
+	struct feed	*f;
+	int64_t		 before;
+	int		 what;
+	uint8_t		(*keys)[64];
+	size_t		*klen;
+	int		 n;
 };
 
 static int
@@ -1210,8 +1310,13 @@ static int
 run_sweep(struct store_txn *t, void *arg)
 {
 	struct sweep *s = arg;
+	struct feed *f = s->f;
+	uint32_t id = store_serial(t);
 	int i, rc;
 
+	/* It only forgets: what the feeder remembers stays true. */
+	f->gen_try = f->gen != 0 && id == f->gen + 1 && !f->cache_suspect ?
+	    id : 0;
 	s->n = 0;
 	if ((rc = store_kv_foreach(t, s->what, NULL, 0, sweep_pick, s)) < 0)
 		return rc;
@@ -1233,6 +1338,7 @@ sweep(struct feed *f)
 	if (now - f->last_sweep < SWEEP_EVERY)
 		return;
 	f->last_sweep = now;
+	s.f = f;
 	s.keys = xcalloc(SWEEP_CHUNK, sizeof(*s.keys));
 	s.klen = xcalloc(SWEEP_CHUNK, sizeof(*s.klen));
 	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
@@ -1241,7 +1347,10 @@ sweep(struct feed *f)
 		    what[i] == KV_MSGID ? f->conf->msgid_ttl :
 		    f->conf->soft_window);
 		do {
-			if (store_write(f->store, run_sweep, &s) != RB_OK)
+			int rc = store_write(f->store, run_sweep, &s);
+
+			mirror_end(f, rc);
+			if (rc != RB_OK)
 				break;
 		} while (s.n == SWEEP_CHUNK);
 	}
@@ -1257,6 +1366,7 @@ feed_flush(struct feed *f)
 	if (f->nlines == 0 && !f->has_pos)
 		return RB_OK;
 	rc = store_write(f->store, run_batch, f);
+	mirror_end(f, rc);
 	if (rc != RB_OK) {
 		/* A full disk is said by the store, once a minute. */
 		if (rc != RB_ESPACE)
@@ -1345,27 +1455,38 @@ struct msgid_find {
 	int		 found;
 };
 
+/* One entry of a KV_MSGID value at p; returns the next, or NULL at the
+ * end or on a damaged entry. */
+static const char *
+msgid_entry(struct msgid_find *m, const char *p, const char *end)
+{
+	const char *s = p + 8, *c, *z;
+
+	if (end - p < 10 || (z = memchr(s, '\0', (size_t)(end - s))) == NULL)
+		return NULL;
+	c = z + 1;
+	z = memchr(c, '\0', (size_t)(end - c));
+	if (memcmp(p, m->h, 8) == 0 &&
+	    (size_t)(c - 1 - s) < sizeof(m->ev->sender)) {
+		memcpy(m->ev->sender, s, (size_t)(c - s));
+		m->ev->client[0] = '\0';
+		if (z != NULL && (size_t)(z - c) < sizeof(m->ev->client))
+			memcpy(m->ev->client, c, (size_t)(z - c) + 1);
+		m->found = 1;
+	}
+	return z != NULL ? z + 1 : NULL;
+}
+
 static int
 msgid_match(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
-	struct msgid_find *m = arg;
-	const char *p = (const char *)v + 8, *end = (const char *)v + vl, *z;
+	const char *p = v, *end = p + vl;
 
-	(void)k;
-	(void)kl;
-	if (vl < 10 || memcmp(v, m->h, 8) != 0)
-		return 0;
-	if ((z = memchr(p, '\0', (size_t)(end - p))) == NULL ||
-	    (size_t)(z - p) >= sizeof(m->ev->sender))
-		return 0;
-	memcpy(m->ev->sender, p, (size_t)(z - p) + 1);
-	p = z + 1;
-	m->ev->client[0] = '\0';
-	if ((z = memchr(p, '\0', (size_t)(end - p))) != NULL &&
-	    (size_t)(z - p) < sizeof(m->ev->client))
-		memcpy(m->ev->client, p, (size_t)(z - p) + 1);
-	m->found = 1;
-	return 0;	/* go on: the newest match wins */
+	/* A chunk (17-byte key) or one entry: the newest match wins. */
+	do
+		p = msgid_entry(arg, p, end);
+	while (p != NULL && kl == 17 && ((const uint8_t *)k)[16] == 1);
+	return 0;
 }
 
 static void
@@ -1466,6 +1587,7 @@ feed_mail(struct feed *f, const char *buf, size_t len, const char **why)
 		return rc;
 	}
 	rc = store_write(f->store, run_mail, &m);
+	mirror_end(f, rc);
 	if (rc == RB_OK) {
 		f->cache_suspect = 0;
 		stats_add(&f->st, &f->run);

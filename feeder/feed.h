@@ -35,7 +35,12 @@ struct corr {
 struct feed;
 
 /* The correlation entry of qid, or NULL; with create, a new empty entry
- * if there is none.  Valid until the next feed_* call. */
+ * if there is none.  Valid until the next feed_* call.  FEED_CORR_BIRTH:
+ * the line that starts a Postfix message (smtpd "client="): what is
+ * known under its id is an older message's whose end was not seen
+ * (short ids come back), so the store is not asked, and an entry in
+ * memory is emptied (but for a content filter's hop logged first). */
+#define FEED_CORR_BIRTH	2
 struct corr *feed_corr(struct feed *, const char *qid, size_t qidlen,
 	    int create);
 /* The entry was changed: persist it with the next batch. */

@@ -7,6 +7,7 @@ libfeeder_a_SOURCES = \
 	%D%/exim.c %D%/from.c %D%/from.h \
 	%D%/feed.c %D%/feed.h %D%/feeder.h \
 	%D%/input.c %D%/input.h \
+	%D%/keyset.c %D%/keyset.h \
 	%D%/logline.c %D%/logline.h \
 	%D%/mail.c %D%/mail.h \
 	%D%/postfix.c %D%/span.h

@@ -343,8 +343,8 @@ postfix_parse(struct feed *f, const struct logline *ll)
 	p += 2;
 
 	if (span_eq(daemon, "smtpd")) {
-		if (starts(p, end, "client=") &&
-		    (c = feed_corr(f, qid.p, qid.len, 1)) != NULL)
+		if (starts(p, end, "client=") && (c = feed_corr(f, qid.p,
+		    qid.len, FEED_CORR_BIRTH)) != NULL)
 			smtpd_client(f, c, p, end);
 		else if (starts(p, end, "reject: "))
 			local_reject(f, ll, p, end, feed_corr(f, qid.p,

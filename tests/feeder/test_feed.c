@@ -50,6 +50,52 @@ list_newdom(struct store_txn *t, void *arg)
 	    SCOPE_LOCAL);
 }
 
+/* Another process lists a recipient and leaves soft-bounce state for
+ * it (as rebond-sync and a second feeder do). */
+static int
+list_late(struct store_txn *t, void *arg)
+{
+	uint8_t v[20] = { 0 };
+	struct zkey k;
+	int rc;
+
+	(void)arg;
+	if ((rc = zkey_from_text(ZONE_RCPT, "late@example.net", &k)) != RB_OK ||
+	    (rc = store_assert(t, &k, REASON_2, NULL, rb_now(), 0, 1,
+	    SCOPE_LOCAL)) != RB_OK)
+		return rc;
+	v[19] = 1;
+	return store_kv_put(t, KV_RSTATE, k.data, k.len, v, sizeof(v));
+}
+
+static int
+has_rstate(const char *addr)
+{
+	struct store_txn *t = store_read(store);
+	struct zkey k;
+	const void *v;
+	size_t vl;
+	int rc;
+
+	zkey_from_text(ZONE_RCPT, addr, &k);
+	rc = store_kv_get(t, KV_RSTATE, k.data, k.len, &v, &vl);
+	store_read_end(store);
+	return rc == RB_OK;
+}
+
+static void
+delivery(struct feed *f, const char *qid, const char *rcpt, const char *dsn,
+    const char *status, const char *reply)
+{
+	char line[1024];
+
+	snprintf(line, sizeof(line), "Nov 21 09:40:00 relay postfix/smtp[1]: "
+	    "%s: to=<%s>, relay=mx.example.net[198.51.100.9]:25, delay=1, "
+	    "delays=0/0/0/1, dsn=%s, status=%s (%s)", qid, rcpt, dsn, status,
+	    reply);
+	feed_str(f, line);
+}
+
 int
 main(void)
 {
@@ -179,6 +225,64 @@ main(void)
 	is_int(feed_flush(f), 0, "batch: a delivery to it");
 	is_str(codes(ZONE_RDOM, "newdom.example"), "",
 	    "a delivery in the next batch delists it");
+
+	/* The feeder remembers which recipients the store holds something
+	 * for once enough deliveries asked (feed.c, mirror_check()): what
+	 * it does itself and what others write between its batches must
+	 * both be seen. */
+	{
+		char qid[16], rcpt[64];
+		int i;
+
+		for (i = 0; i < 200; i++) {
+			snprintf(qid, sizeof(qid), "F%09d", i);
+			snprintf(rcpt, sizeof(rcpt), "many%d@example.net", i);
+			delivery(f, qid, rcpt, "2.0.0", "sent", "250 ok");
+		}
+		delivery(f, "F100000001", "soft@example.net", "4.2.2",
+		    "deferred", "452 4.2.2 mailbox full");
+		delivery(f, "F100000002", "hard@example.net", "5.1.1",
+		    "bounced", "550 5.1.1 user unknown");
+		is_int(feed_flush(f), 0, "batch: 200 deliveries, 2 bounces");
+		is_str(codes(ZONE_RCPT, "hard@example.net"), "2", "hard");
+		ok(has_rstate("soft@example.net"), "soft-bounce state kept");
+		delivery(f, "F100000003", "soft@example.net", "2.0.0", "sent",
+		    "250 ok");
+		delivery(f, "F100000004", "hard@example.net", "2.0.0", "sent",
+		    "250 ok");
+		is_int(feed_flush(f), 0, "batch: both delivered");
+		ok(!has_rstate("soft@example.net"),
+		    "a delivery forgets our own soft-bounce state");
+		is_str(codes(ZONE_RCPT, "hard@example.net"), "",
+		    "a delivery delists our own listing");
+		is_int(store_write(store, list_late, NULL), 0,
+		    "another process lists a recipient between two batches");
+		is_str(codes(ZONE_RCPT, "late@example.net"), "2", "listed");
+		delivery(f, "F100000005", "late@example.net", "2.0.0", "sent",
+		    "250 ok");
+		is_int(feed_flush(f), 0, "batch: a delivery to it");
+		is_str(codes(ZONE_RCPT, "late@example.net"), "",
+		    "the delivery delists the other process's listing");
+		ok(!has_rstate("late@example.net"),
+		    "and forgets the other process's soft-bounce state");
+	}
+
+	/* A short Postfix queue id comes back: the new message starts
+	 * afresh, it does not inherit the sender of the old one, whose
+	 * "removed" line was never seen. */
+	feed_str(f, "Nov 21 09:50:00 relay postfix/qmgr[1]: 5F2A1B: "
+	    "from=<old@asso.example>, size=1, nrcpt=1 (queue active)");
+	is_int(feed_flush(f), 0, "batch: a message left unfinished");
+	feed_str(f, "Nov 21 09:55:00 relay postfix/smtpd[1]: 5F2A1B: "
+	    "client=mail.asso.example[192.0.2.7], sasl_method=PLAIN, "
+	    "sasl_username=reused");
+	delivery(f, "5F2A1B", "gone@example.org", "5.1.1", "bounced",
+	    "550 5.1.1 user unknown");
+	is_int(feed_flush(f), 0, "batch: the id reused");
+	is_int(counter(CNT_SNDR, "old@asso.example", EV_HARD), 0,
+	    "the old message's sender is not blamed");
+	is_int(counter(CNT_CLIENT, "sasl:reused", EV_HARD), 1,
+	    "the new message's client is");
 
 	/* Correlation survives a restart: the sender of a queue id seen
 	 * by one feeder process is known to the next. */

@@ -10,6 +10,7 @@
 
 #include "../tap.h"
 #include "../../feeder/classify.h"
+#include "../../feeder/count.h"
 #include "../../feeder/feeder.h"
 #include "conf.h"
 #include "log.h"
@@ -63,6 +64,58 @@ mail(long long t, const char *sender, const char *rcpt, const char *dsn,
 	    "[198.51.100.7]:25, delay=1, delays=0/0/0/1, dsn=%s, status=%s "
 	    "(%s)", ts, qn, rcpt, dsn, status, reply);
 	line("%s relay postfix/qmgr[1]: T%08dX: removed", ts, qn);
+}
+
+/* Complaints counted for sender over the test's days. */
+static uint32_t
+complaints(const char *sender)
+{
+	struct store_txn *t = store_read(store);
+	struct counts c;
+
+	count_sum(t, CNT_SNDR, sender, strlen(sender),
+	    (uint32_t)(DAY0 / 86400) - 30, (uint32_t)(DAY0 / 86400) + 1, &c);
+	store_read_end(store);
+	return c.c[EV_COMPLAINT];
+}
+
+static void
+complain(const char *msgid, const char *who)
+{
+	char arf[1024];
+	const char *why = NULL;
+	int n;
+
+	n = snprintf(arf, sizeof(arf),
+	    "From: abuse@fbl.example\nTo: fbl@relay.example\n"
+	    "Subject: complaint\nMIME-Version: 1.0\n"
+	    "Content-Type: multipart/report; report-type=feedback-report;"
+	    " boundary=\"b\"\n\n--b\nContent-Type: text/plain\n\nspam\n"
+	    "--b\nContent-Type: message/feedback-report\n\n"
+	    "Feedback-Type: abuse\nUser-Agent: test/1\nVersion: 1\n"
+	    "Original-Rcpt-To: <%s>\n\n"
+	    "--b\nContent-Type: text/rfc822-headers\n\n"
+	    "Message-ID: <%s>\nFrom: someone@else.example\n"
+	    "To: %s\n\n--b--\n", who, msgid, who);
+	if (feed_mail(f, arf, (size_t)n, &why) != 0)
+		printf("# ARF refused: %s\n", why ? why : "?");
+}
+
+/* A Message-ID entry as written before they were chunked: one a key. */
+static int
+legacy_msgid(struct store_txn *t, void *arg)
+{
+	static const char v[] = "........legacy@club.example\0sasl:old";
+	uint8_t k[16], val[sizeof(v)], h[HASH_LEN];
+
+	(void)arg;
+	rb_sha1("old1@club.example", 17, h);
+	memcpy(val, v, sizeof(v));
+	memcpy(val, h, 8);
+	be_put(k, (uint64_t)DAY0 + 3600, 8);
+	be_put(k + 8, 1, 4);
+	be_put(k + 12, 0, 4);
+	return store_kv_put(t, KV_MSGID, k, sizeof(k), val, sizeof(val));
 }
 
 int
@@ -183,6 +236,42 @@ main(void)
 	is_str(codes(ZONE_SNDR, "club@club.example"), "3",
 	    "complaint rate 1 %%: the sender, found by the Message-ID of "
 	    "the relayed mail, is listed 127.0.0.3");
+
+	/* Message-IDs are kept in chunks of a few kilobytes: a complaint
+	 * finds its message in the first, a middle and the last chunk of
+	 * a batch, and in an entry written before chunks. */
+	for (i = 0; i < 300; i++) {
+		char ts[32], snd[96];
+
+		stamp(DAY0 + 9000 + i, ts, sizeof(ts));
+		line("%s relay postfix/cleanup[1]: T%08dX: message-id=<c%d@"
+		    "club.example>", ts, qn + 1, i);
+		snprintf(snd, sizeof(snd), "a-rather-long-local-part-for-chunks"
+		    "-%d@club.example", i);
+		mail(DAY0 + 9000 + i, snd, "member@example.net", "2.0.0",
+		    "sent", "250 ok");
+	}
+	is_int(feed_flush(f), 0, "300 messages: about 20 KB of Message-IDs");
+	complain("c0@club.example", "one@example.net");
+	complain("c150@club.example", "two@example.net");
+	complain("c299@club.example", "three@example.net");
+	is_int((int)complaints(
+	    "a-rather-long-local-part-for-chunks-0@club.example"), 1,
+	    "the first message's sender found");
+	is_int((int)complaints(
+	    "a-rather-long-local-part-for-chunks-150@club.example"), 1,
+	    "a middle message's sender found");
+	is_int((int)complaints(
+	    "a-rather-long-local-part-for-chunks-299@club.example"), 1,
+	    "the last message's sender found");
+	is_int((int)complaints(
+	    "a-rather-long-local-part-for-chunks-151@club.example"), 0,
+	    "its neighbour not blamed");
+	is_int(store_write(store, legacy_msgid, NULL), 0,
+	    "an entry of the older layout");
+	complain("old1@club.example", "four@example.net");
+	is_int((int)complaints("legacy@club.example"), 1,
+	    "its sender found");
 
 	feed_free(f);
 	classify_free(cls);
