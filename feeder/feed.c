@@ -26,6 +26,8 @@
 #define BATCH_BYTES	(4 << 20)
 #define BULK_LINES	250000		/* --stdin: large transactions */
 #define BULK_BYTES	(32 << 20)
+#define READ_MIN	(64 << 10)	/* feed_room() */
+#define READ_MAX	(1 << 20)
 #define CACHE_MAX	65536		/* correlation entries kept in memory */
 #define EVLOG_KEEP	16
 #define MSGID_CHUNK	4000	/* bytes of KV_MSGID entries in one value */
@@ -41,9 +43,14 @@ struct feed {
 	struct count_agg	*agg;
 	int			 scope;
 
-	/* The batch: lines separated by NULs, and the position after. */
+	/* The batch: lines ended by NULs, their lengths, and the position
+	 * after; read straight into it (feed_room()), the start of a line
+	 * (tail bytes) after them, or an over-long line being skipped. */
 	char			*buf;
 	size_t			 len, cap, nlines;
+	uint32_t		*lens;
+	size_t			 lenscap, tail;
+	int			 skipping;
 	char			 src[256];
 	uint64_t		 src_ino, src_off;
 	int			 has_pos;
@@ -146,6 +153,7 @@ feed_free(struct feed *f)
 	keyset_free(&f->listed);
 	keyset_free(&f->softs);
 	free(f->buf);
+	free(f->lens);
 	free(f);
 }
 
@@ -190,8 +198,8 @@ feed_bulk(struct feed *f, int on)
 	 * batch fills it: its pages are faulted in at once, not one by one
 	 * (8000 faults, 5% of reading a large log).  Only a hint: kernels
 	 * before 5.14 refuse it. */
-	if (on && f->cap < BULK_BYTES + FEED_LINE_MAX + 1) {
-		f->cap = BULK_BYTES + FEED_LINE_MAX + 1;
+	if (on && f->cap < BULK_BYTES + FEED_LINE_MAX + READ_MAX + 1) {
+		f->cap = BULK_BYTES + FEED_LINE_MAX + READ_MAX + 1;
 		f->buf = xrealloc(f->buf, f->cap);
 #ifdef MADV_POPULATE_WRITE
 		{
@@ -1141,25 +1149,30 @@ feed_event(struct feed *f, const struct event *ev)
 
 /* --- lines --- */
 
-/* A queued line holds no NUL (feed_line() refuses them). */
-static int
-utf8_valid(const unsigned char *p, size_t n)
+/* Why a line is no text: "NUL byte", "not UTF-8", or NULL if it is. */
+static const char *
+not_text(const unsigned char *p, size_t n)
 {
+	const uint64_t ones = 0x0101010101010101ULL;
+	const uint64_t highs = 0x8080808080808080ULL;
 	size_t i = 0, k;
 	uint64_t w;
 
 	while (i < n) {
 		unsigned char c;
 
-		/* Log lines are mostly ASCII: eight bytes at a time. */
+		/* Log lines are mostly ASCII: eight bytes at a time, none
+		 * of them NUL nor with its high bit set. */
 		if (n - i >= 8) {
 			memcpy(&w, p + i, 8);
-			if ((w & 0x8080808080808080ULL) == 0) {
+			if (((w | ((w - ones) & ~w)) & highs) == 0) {
 				i += 8;
 				continue;
 			}
 		}
-		if ((c = p[i]) < 0x80) {
+		if ((c = p[i]) == '\0')
+			return "NUL byte";
+		if (c < 0x80) {
 			i++;
 			continue;
 		}
@@ -1170,24 +1183,25 @@ utf8_valid(const unsigned char *p, size_t n)
 		else if (c >= 0xf0 && c <= 0xf4)
 			k = 3;
 		else
-			return 0;
+			return "not UTF-8";
 		if (n - i <= k)
-			return 0;	/* truncated sequence */
+			return "not UTF-8";	/* truncated sequence */
 		for (i++; k > 0; k--, i++)
 			if ((p[i] & 0xc0) != 0x80)
-				return 0;
+				return "not UTF-8";
 	}
-	return 1;
+	return NULL;
 }
 
 static void
 run_line(struct feed *f, const char *line, size_t len)
 {
 	struct logline ll;
+	const char *why;
 
 	f->run.lines++;
-	if (!utf8_valid((const unsigned char *)line, len)) {
-		feed_malformed(f, "not UTF-8", line, len);
+	if ((why = not_text((const unsigned char *)line, len)) != NULL) {
+		feed_malformed(f, why, line, len);
 		return;
 	}
 	if (logline_parse(line, len, rb_now(), &ll) != RB_OK) {
@@ -1242,10 +1256,8 @@ run_batch(struct store_txn *t, void *arg)
 
 	run_begin(f, t);
 	for (i = 0; i < f->nlines && f->rc == 0; i++) {
-		size_t n = strlen(f->buf + off);
-
-		run_line(f, f->buf + off, n);
-		off += n + 1;
+		run_line(f, f->buf + off, f->lens[i]);
+		off += f->lens[i] + 1;
 	}
 	if (f->rc == 0) {
 		msgid_put(f);
@@ -1376,6 +1388,8 @@ feed_flush(struct feed *f)
 	}
 	f->cache_suspect = 0;
 	stats_add(&f->st, &f->run);
+	if (f->tail > 0)
+		memmove(f->buf, f->buf + f->len, f->tail);
 	f->len = 0;
 	f->nlines = 0;
 	f->has_pos = 0;
@@ -1383,31 +1397,113 @@ feed_flush(struct feed *f)
 	return RB_OK;
 }
 
-int
-feed_line(struct feed *f, const char *line, size_t len, uint64_t off)
+static void
+too_long(struct feed *f, size_t len)
 {
-	if (len > FEED_LINE_MAX || memchr(line, '\0', len) != NULL) {
-		f->st.lines++;
-		f->st.malformed++;
-		if (f->st.malformed <= MALFORMED_LOUD)
-			log_warnx("skipped a line (%s, %zu bytes)",
-			    len > FEED_LINE_MAX ? "too long" : "NUL byte", len);
-		/* The position still moves past it. */
-	} else {
-		if (f->len + len + 1 > f->cap) {
-			f->cap = (f->len + len + 1) * 2;
-			f->buf = xrealloc(f->buf, f->cap);
-		}
-		memcpy(f->buf + f->len, line, len);
-		f->buf[f->len + len] = '\0';
-		f->len += len + 1;
-		f->nlines++;
+	f->st.lines++;
+	f->st.malformed++;
+	if (f->st.malformed <= MALFORMED_LOUD)
+		log_warnx("skipped a line (too long, %zu bytes)", len);
+}
+
+/* The line of len bytes at f->buf + f->len is queued (a NUL or invalid
+ * UTF-8 in it is found when it is read); flushes a full batch. */
+static int
+queued(struct feed *f, size_t len)
+{
+	if (f->nlines == f->lenscap) {
+		f->lenscap = f->lenscap ? 2 * f->lenscap : 1024;
+		f->lens = xrealloc(f->lens, f->lenscap * sizeof(*f->lens));
 	}
-	f->src_off = off;
+	f->buf[f->len + len] = '\0';
+	f->lens[f->nlines++] = (uint32_t)len;
+	f->len += len + 1;
 	f->has_pos = 1;
 	if (f->nlines >= (f->bulk ? BULK_LINES : BATCH_LINES) ||
 	    f->len >= (f->bulk ? BULK_BYTES : BATCH_BYTES))
 		return feed_flush(f);
+	return RB_OK;
+}
+
+int
+feed_line(struct feed *f, const char *line, size_t len, uint64_t off)
+{
+	f->src_off = off;
+	if (len > FEED_LINE_MAX) {
+		too_long(f, len);
+		f->has_pos = 1;		/* the position moves past it */
+		return RB_OK;
+	}
+	if (f->len + len + 1 > f->cap) {
+		f->cap = (f->len + len + 1) * 2;
+		f->buf = xrealloc(f->buf, f->cap);
+	}
+	memcpy(f->buf + f->len, line, len);
+	return queued(f, len);
+}
+
+/* Reads of READ_MAX at most: what follows the line that fills a batch
+ * moves to the start of the buffer. */
+char *
+feed_room(struct feed *f, size_t *room)
+{
+	size_t used = f->len + f->tail;
+
+	if (f->cap < used + READ_MIN + 1) {
+		f->cap = used + READ_MIN + 1 > 2 * f->cap ?
+		    used + READ_MIN + 1 : 2 * f->cap;
+		f->buf = xrealloc(f->buf, f->cap);
+	}
+	*room = f->cap - used - 1;	/* room for a last line's NUL */
+	if (*room > READ_MAX)
+		*room = READ_MAX;
+	return f->buf + used;
+}
+
+int
+feed_filled(struct feed *f, size_t n, int final)
+{
+	char *nl;
+	size_t l;
+	int rc;
+
+	/* The lines in the tail and the n bytes after it, where they are:
+	 * each newline becomes the line's NUL. */
+	f->tail += n;
+	while (f->tail > 0 &&
+	    (nl = memchr(f->buf + f->len, '\n', f->tail)) != NULL) {
+		l = (size_t)(nl - (f->buf + f->len));
+		f->tail -= l + 1;
+		if (f->skipping || l > FEED_LINE_MAX) {
+			if (!f->skipping)
+				too_long(f, l);
+			f->skipping = 0;
+			memmove(f->buf + f->len, nl + 1, f->tail);
+			continue;
+		}
+		if ((rc = queued(f, l)) != RB_OK) {
+			/* Kept for the next flush, as feed_line()'s. */
+			return rc;
+		}
+	}
+	if (final && f->tail > 0 && !f->skipping) {
+		l = f->tail;
+		f->tail = 0;
+		if (l > FEED_LINE_MAX)
+			too_long(f, l);
+		else
+			return queued(f, l);
+	} else if (f->tail > FEED_LINE_MAX) {
+		/* Over-long: counted once, dropped, skipped to its end. */
+		if (!f->skipping)
+			too_long(f, f->tail);
+		f->skipping = 1;
+		f->tail = 0;
+	}
+	if (final) {
+		f->skipping = 0;
+		f->tail = 0;
+	}
 	return RB_OK;
 }
 

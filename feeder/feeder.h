@@ -50,6 +50,12 @@ void	feed_source(struct feed *, const char *name, uint64_t ino);
  * after it.  Flushes by itself when the batch is full; returns 0 or the
  * error of that flush. */
 int	feed_line(struct feed *, const char *line, size_t len, uint64_t off);
+/* Or, without a copy (--stdin): read up to *room bytes at feed_room(),
+ * then hand them to feed_filled(), which queues the complete lines
+ * among them (final: also a last one without its newline) and flushes
+ * full batches (0 or that flush's error).  Not mixed with feed_line(). */
+char	*feed_room(struct feed *, size_t *room);
+int	feed_filled(struct feed *, size_t n, int final);
 /* Write the queued lines.  0, or an RB_E* code (nothing of the batch is
  * then written, and the lines stay queued). */
 int	feed_flush(struct feed *);

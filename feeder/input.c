@@ -79,14 +79,16 @@ split(struct feed *f, struct splitter *s, int final)
 int
 input_stdin(struct feed *f)
 {
-	struct splitter s = { xmalloc(READ_BUF), 0, 0, 0 };
 	ssize_t n;
+	size_t room;
+	char *p;
 	int rc = RB_OK;
 
 	feed_source(f, "", 0);
 	feed_bulk(f, 1);
 	for (;;) {
-		n = read(STDIN_FILENO, s.buf + s.len, READ_BUF - s.len);
+		p = feed_room(f, &room);
+		n = read(STDIN_FILENO, p, room);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1) {
@@ -94,11 +96,10 @@ input_stdin(struct feed *f)
 			rc = RB_ESYS;
 			break;
 		}
-		s.len += (size_t)n;
-		if ((rc = split(f, &s, n == 0)) != RB_OK || n == 0)
+		/* Straight into the batch: no copy of a large log. */
+		if ((rc = feed_filled(f, (size_t)n, n == 0)) != RB_OK || n == 0)
 			break;
 	}
-	free(s.buf);
 	if (rc == RB_OK)
 		rc = feed_flush(f);
 	return rc;

@@ -3,7 +3,9 @@
  * input is split into lines and fed to a real feed (feed_line, then
  * feed_flush), which runs logline_parse(), postfix_parse() and
  * exim_parse() and writes what they find to a temporary store made once.
- * The store is wiped now and then so that it never fills up.
+ * Every other input goes through feed_room()/feed_filled() instead
+ * (--stdin's path), in pieces of a few sizes.  The store is wiped now and
+ * then so that it never fills up.
  */
 #include "config.h"
 
@@ -111,7 +113,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (++runs % RESET_EVERY == 0)
 		reset();
 	before = feed_stats(feed)->lines;
-	while (p < end) {
+	if (runs % 2) {
+		static const size_t piece[] = { 1, 3, 64, 4096 };
+		size_t off = 0, room, k;
+		char *to;
+
+		for (p = (const char *)data; p < end; p++)
+			n += *p == '\n';
+		if (size > 0 && data[size - 1] != '\n')
+			n++;
+		while (off < size) {
+			to = feed_room(feed, &room);
+			k = piece[(runs / 2 + off) % 4];
+			if (k > room)
+				k = room;
+			if (k > size - off)
+				k = size - off;
+			memcpy(to, data + off, k);
+			off += k;
+			if ((rc = feed_filled(feed, k, 0)) != RB_OK &&
+			    rc != RB_ESPACE)
+				abort();
+		}
+		if ((rc = feed_filled(feed, 0, 1)) != RB_OK && rc != RB_ESPACE)
+			abort();
+	} else while (p < end) {
 		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL)
 			nl = end;
 		feed_line(feed, p, (size_t)(nl - p), (uint64_t)(nl - (const
