@@ -78,19 +78,19 @@ ok "restart resumed at its checkpoint" grep -q 'resuming at offset' "$T/rot.err"
 # Syslog over UDP and over a unix socket.
 S="$T/sys"
 UPORT=$((PORT + 1))
-"$FEEDER" -d "$S" --syslog "udp:127.0.0.1:$UPORT" 2>>"$T/sys.err" & SPID=$!; PIDS="$PIDS $SPID"
-sleep 0.3
+# Sent once the socket is bound (a datagram before is lost), and waited
+# for: a loaded machine running the sanitizer build may need seconds.
+"$FEEDER" -d "$S" --syslog "udp:127.0.0.1:$UPORT" 2>"$T/sys.err" & SPID=$!; PIDS="$PIDS $SPID"
+wait_for 20 grep -q "receiving syslog on" "$T/sys.err"
 logger --rfc3164 -d -n 127.0.0.1 -P $UPORT -t 'postfix/smtp' --id=77 \
     'AB12CD34E1: to=<udp@example.com>, relay=mx.example.com[198.51.100.7]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host x said: 550 5.1.1 No such user here (in reply to RCPT TO command))'
-sleep 0.6
-ok "syslog over UDP lists" "$CTL" -d "$S" lookup udp@example.com
+ok "syslog over UDP lists" wait_for 20 "$CTL" -d "$S" lookup udp@example.com
 kill $SPID; wait $SPID 2>/dev/null
-"$FEEDER" -d "$S" --syslog "unix:$T/feeder.sock" 2>>"$T/sys.err" & SPID=$!; PIDS="$PIDS $SPID"
-sleep 0.3
+"$FEEDER" -d "$S" --syslog "unix:$T/feeder.sock" 2>"$T/sys2.err" & SPID=$!; PIDS="$PIDS $SPID"
+wait_for 20 grep -q "receiving syslog on" "$T/sys2.err"
 logger -u "$T/feeder.sock" --socket-errors=on -t 'postfix/smtp' --id=78 \
     'AB12CD34E2: to=<unix@example.com>, relay=mx.example.com[198.51.100.7]:25, delay=1, delays=0/0/0/1, dsn=5.1.1, status=bounced (host x said: 550 5.1.1 No such user here (in reply to RCPT TO command))'
-sleep 0.6
-ok "syslog over a unix socket lists" "$CTL" -d "$S" lookup unix@example.com
+ok "syslog over a unix socket lists" wait_for 20 "$CTL" -d "$S" lookup unix@example.com
 kill $SPID; wait $SPID 2>/dev/null
 ok "the socket is removed at exit" test ! -e "$T/feeder.sock"
 
