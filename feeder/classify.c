@@ -7,9 +7,10 @@
  * reply code, enhanced status code, substrings, regular expressions) and
  * regular expressions are compiled once.  classify() copies the reply
  * once, lower-cased and with white space squeezed, into a bounded stack
- * buffer, notes which byte pairs occur in it (a 4096-bit filter that lets
- * most substring tests fail without a scan), and walks the rules: no
- * allocation, no lock, nothing written outside its arguments.
+ * buffer, notes which byte pairs occur in it (a 4096-slot filter that
+ * lets most substring tests fail without a scan), and walks the rules
+ * that the status leaves (each status has its list, made when rules are
+ * read): no allocation, no lock, nothing written outside its arguments.
  */
 #include "config.h"
 
@@ -30,8 +31,9 @@
 #include "util.h"
 
 #define TEXT_MAX	4096		/* reply bytes looked at */
-#define BIGRAM_BITS	4096
+#define BIGRAMS		4096		/* slots of the byte pair filter */
 #define PAT_BIGRAMS	4		/* pairs tested before strstr */
+#define RULE_NEEDS	4		/* pairs tested before a rule */
 #define SUB_MAX		31
 #define REGEX_MAX	512
 #define REGEX_SIZE	1000		/* estimated compiled atoms */
@@ -48,15 +50,18 @@ enum {
 
 static const struct {
 	const char	*name;
+	size_t		 len;
 	unsigned	 bit;
 } statuses[] = {
-	{ "sent", ST_SENT },
-	{ "bounced", ST_BOUNCED },
-	{ "deferred", ST_DEFERRED },
-	{ "expired", ST_EXPIRED },
-	{ "reject", ST_REJECT },
-	{ NULL, 0 }
+	{ "sent", 4, ST_SENT },
+	{ "bounced", 7, ST_BOUNCED },
+	{ "deferred", 8, ST_DEFERRED },
+	{ "expired", 7, ST_EXPIRED },
+	{ "reject", 6, ST_REJECT },
+	{ NULL, 0, 0 }
 };
+/* What a call knows of the status: unknown (0) or one of statuses[]. */
+#define STATUS_SLOTS	6
 
 /* Condition kinds, in the order they are evaluated (cheapest first). */
 enum cond_kind { C_STATUS, C_CODE, C_DSN, C_TEXT, C_REGEX };
@@ -92,11 +97,21 @@ struct rule {
 	char		 sub[SUB_MAX + 1];
 	struct cond	*conds;
 	size_t		 nconds;
+	size_t		 first;		/* first condition not on status */
+	uint16_t	 need[RULE_NEEDS];	/* see rule_need() */
+	int		 nneed;
 };
 
+/*
+ * walk[slot] lists, in order, the rules whose status conditions hold for
+ * that status (see status_slot()): the only rules classify() need try.
+ * Rebuilt whenever rules are added.
+ */
 struct classifier {
 	struct rule	*rules;
 	size_t		 nrules;
+	const struct rule **walk[STATUS_SLOTS];
+	size_t		 nwalk[STATUS_SLOTS];
 };
 
 /* What one call knows about the outcome. */
@@ -107,7 +122,7 @@ struct ctx {
 	int		 dsn[3];
 	const char	*text;
 	size_t		 len;
-	uint8_t		 bigram[BIGRAM_BITS / 8];
+	uint8_t		 bigram[BIGRAMS];	/* 1 if a pair hashed here */
 };
 
 struct parser {
@@ -120,7 +135,7 @@ struct parser {
 static inline unsigned
 bigram(unsigned char a, unsigned char b)
 {
-	return ((unsigned)a << 5 ^ b) & (BIGRAM_BITS - 1);
+	return ((unsigned)a << 5 ^ b) & (BIGRAMS - 1);
 }
 
 static int
@@ -142,9 +157,19 @@ normalise(const char *in, size_t inlen, char *out, size_t outsz)
 	size_t i, o = 0;
 	int space = 0;
 
-	for (i = 0; i < inlen && in[i] != '\0' && o + 1 < outsz; i++) {
+	for (i = 0; i < inlen && o + 1 < outsz; i++) {
 		unsigned char c = (unsigned char)in[i];
 
+		/* Most bytes: neither white space, NUL nor UTF-8 Latin-1. */
+		if (c > ' ' && c != 0xc3) {
+			if (c >= 'A' && c <= 'Z')
+				c += 'a' - 'A';
+			out[o++] = (char)c;
+			space = 0;
+			continue;
+		}
+		if (c == '\0')
+			break;
 		if (is_space(c)) {
 			if (!space)
 				out[o++] = ' ';
@@ -260,8 +285,9 @@ scan_reply(struct ctx *x, int rdsn[3], int *has_rdsn, char *t, size_t *lenp)
 	if (r > len)
 		return;
 	while (r < len) {
-		if (w > 0 && t[w - 1] == ' ' && r + 3 <= len &&
-		    memcmp(t + r, t + ci, 3) == 0 &&
+		/* t[r] == t[ci] first: it is rarely true. */
+		if (t[r] == t[ci] && w > 0 && t[w - 1] == ' ' &&
+		    r + 3 <= len && memcmp(t + r, t + ci, 3) == 0 &&
 		    (r + 3 == len || t[r + 3] == ' ' || t[r + 3] == '-')) {
 			r += 3;
 			if (r < len)
@@ -287,9 +313,21 @@ status_bit(const char *s, size_t len)
 	int i;
 
 	for (i = 0; statuses[i].name; i++)
-		if (strlen(statuses[i].name) == len &&
-		    strncmp(s, statuses[i].name, len) == 0)
+		if (statuses[i].len == len &&
+		    memcmp(s, statuses[i].name, len) == 0)
 			return statuses[i].bit;
+	return 0;
+}
+
+/* 0 for an unknown status (0), else 1 + its index in statuses[]. */
+static int
+status_slot(unsigned st)
+{
+	int i;
+
+	for (i = 0; statuses[i].name; i++)
+		if (statuses[i].bit == st)
+			return i + 1;
 	return 0;
 }
 
@@ -301,7 +339,7 @@ pat_match(const struct pat *p, const struct ctx *x)
 	if (p->len > x->len)
 		return 0;
 	for (i = 0; i < p->nbg; i++)
-		if (!(x->bigram[p->bg[i] >> 3] & (1 << (p->bg[i] & 7))))
+		if (!x->bigram[p->bg[i]])
 			return 0;
 	return strstr(x->text, p->s) != NULL;
 }
@@ -341,6 +379,18 @@ cond_match(const struct cond *c, const struct ctx *x)
 	return m != c->neg;
 }
 
+/* Does the reply hold the byte pairs the rule cannot match without? */
+static int
+needs_met(const struct rule *r, const struct ctx *x)
+{
+	int i;
+
+	for (i = 0; i < r->nneed; i++)
+		if (!x->bigram[r->need[i]])
+			return 0;
+	return 1;
+}
+
 static void
 copy_sub(char *sub, size_t sublen, const char *s)
 {
@@ -356,37 +406,23 @@ copy_sub(char *sub, size_t sublen, const char *s)
 }
 
 /* The class the MTA's status alone decides, before the reply is read
- * (most lines are deliveries): rules whose status condition excludes it
- * are passed over, and the first rule of status conditions only
- * decides; a rule that needs more stops the walk (-1: read the reply).
- * The same answer as the full walk, which would pass over the same
- * rules. */
+ * (most lines are deliveries): the first rule the status leaves decides
+ * if it has no other condition; if it has, -1: read the reply.  The
+ * same answer as the full walk, which starts with that rule. */
 static int
 by_status(const struct classifier *c, unsigned status, char *sub,
     size_t sublen)
 {
-	size_t i, j;
+	const struct rule *r;
+	int slot = status_slot(status);
 
-	for (i = 0; c != NULL && i < c->nrules; i++) {
-		const struct rule *r = &c->rules[i];
-		int more = 0, excluded = 0;
-
-		for (j = 0; j < r->nconds; j++) {
-			const struct cond *k = &r->conds[j];
-
-			if (k->kind != C_STATUS)
-				more = 1;
-			else if (((status & k->mask) != 0) == k->neg)
-				excluded = 1;
-		}
-		if (excluded)
-			continue;
-		if (more)
-			return -1;
-		copy_sub(sub, sublen, r->sub);
-		return r->cls;
-	}
-	return -1;
+	if (c == NULL || c->nwalk[slot] == 0)
+		return -1;
+	r = c->walk[slot][0];
+	if (r->first < r->nconds)
+		return -1;
+	copy_sub(sub, sublen, r->sub);
+	return r->cls;
 }
 
 int
@@ -395,9 +431,9 @@ classify(const struct classifier *c, const char *status, const char *dsn,
 {
 	char text[TEXT_MAX];
 	struct ctx x;
-	size_t i, j, len = 0;
-	int rdsn[3], has_rdsn = 0, cls;
-	unsigned st;
+	size_t i, j, len = 0, nwalk;
+	int rdsn[3], has_rdsn = 0, cls, slot;
+	unsigned st = 0;
 
 	if (status != NULL && (st = status_bit(status, strlen(status))) != 0 &&
 	    (cls = by_status(c, st, sub, sublen)) >= 0)
@@ -416,25 +452,27 @@ classify(const struct classifier *c, const char *status, const char *dsn,
 		memcpy(x.dsn, rdsn, sizeof(rdsn));
 		x.has_dsn = 1;
 	}
-	if (status != NULL)
-		x.status = status_bit(status, strlen(status));
+	x.status = st;
 	if (x.status == 0) {
 		int k = x.code ? x.code / 100 : x.has_dsn ? x.dsn[0] : 0;
 
 		x.status = k == 2 ? ST_SENT : k == 4 ? ST_DEFERRED :
 		    k == 5 ? ST_BOUNCED : 0;
 	}
-	for (i = 0; i + 1 < len; i++) {
-		unsigned h = bigram((unsigned char)text[i],
-		    (unsigned char)text[i + 1]);
+	for (i = 0; i + 1 < len; i++)
+		x.bigram[bigram((unsigned char)text[i],
+		    (unsigned char)text[i + 1])] = 1;
 
-		x.bigram[h >> 3] |= 1 << (h & 7);
-	}
+	/* The rules whose status conditions hold, in order; the rest of
+	 * their conditions decide. */
+	slot = status_slot(x.status);
+	nwalk = c != NULL ? c->nwalk[slot] : 0;
+	for (i = 0; i < nwalk; i++) {
+		const struct rule *r = c->walk[slot][i];
 
-	for (i = 0; c != NULL && i < c->nrules; i++) {
-		const struct rule *r = &c->rules[i];
-
-		for (j = 0; j < r->nconds; j++)
+		if (!needs_met(r, &x))
+			continue;
+		for (j = r->first; j < r->nconds; j++)
 			if (!cond_match(&r->conds[j], &x))
 				break;
 		if (j == r->nconds) {
@@ -1003,6 +1041,45 @@ cond_cmp(const void *a, const void *b)
 	return x->kind - y->kind;
 }
 
+/*
+ * Add to r->need (up to RULE_NEEDS) the byte pairs that every alternative
+ * of the text~ condition k holds: whichever matches, the reply holds them
+ * too, so a reply without one of them cannot match the rule.  Taken in
+ * the order of the first alternative.
+ */
+static void
+rule_need(struct rule *r, const struct cond *k)
+{
+	uint64_t all[BIGRAMS / 64], one[BIGRAMS / 64];
+	const struct pat *p;
+	size_t a, i, w;
+	unsigned h;
+	int j;
+
+	memset(all, 0xff, sizeof(all));
+	for (a = 0; a < k->n; a++) {
+		p = &k->pats[a];
+		memset(one, 0, sizeof(one));
+		for (i = 0; i + 1 < p->len; i++) {
+			h = bigram((unsigned char)p->s[i],
+			    (unsigned char)p->s[i + 1]);
+			one[h / 64] |= (uint64_t)1 << (h % 64);
+		}
+		for (w = 0; w < BIGRAMS / 64; w++)
+			all[w] &= one[w];
+	}
+	p = &k->pats[0];
+	for (i = 0; i + 1 < p->len && r->nneed < RULE_NEEDS; i++) {
+		h = bigram((unsigned char)p->s[i], (unsigned char)p->s[i + 1]);
+		if (!(all[h / 64] & (uint64_t)1 << (h % 64)))
+			continue;
+		for (j = 0; j < r->nneed && r->need[j] != h; j++)
+			;
+		if (j == r->nneed)
+			r->need[r->nneed++] = (uint16_t)h;
+	}
+}
+
 /* One line; *have is set when it held a rule. */
 static int
 parse_line(struct parser *p, const char *s, const char *end, struct rule *r,
@@ -1043,8 +1120,44 @@ parse_line(struct parser *p, const char *s, const char *end, struct rule *r,
 		}
 		r->conds[j] = t;
 	}
+	while (r->first < r->nconds && r->conds[r->first].kind == C_STATUS)
+		r->first++;
+	for (i = 0; i < r->nconds; i++)
+		if (r->conds[i].kind == C_TEXT && !r->conds[i].neg)
+			rule_need(r, &r->conds[i]);
 	*have = 1;
 	return 0;
+}
+
+/* Do a rule's status conditions all hold for status st (0 or a bit)? */
+static int
+status_holds(const struct rule *r, unsigned st)
+{
+	size_t j;
+
+	for (j = 0; j < r->first; j++)
+		if (((st & r->conds[j].mask) != 0) == r->conds[j].neg)
+			return 0;
+	return 1;
+}
+
+/* Make c->walk anew from c->rules. */
+static void
+walk_index(struct classifier *c)
+{
+	size_t i;
+	int slot;
+
+	for (slot = 0; slot < STATUS_SLOTS; slot++) {
+		unsigned st = slot == 0 ? 0 : statuses[slot - 1].bit;
+
+		free(c->walk[slot]);
+		c->walk[slot] = xcalloc(c->nrules, sizeof(*c->walk[slot]));
+		c->nwalk[slot] = 0;
+		for (i = 0; i < c->nrules; i++)
+			if (status_holds(&c->rules[i], st))
+				c->walk[slot][c->nwalk[slot]++] = &c->rules[i];
+	}
 }
 
 /* Parse text[0..len) and put its rules before c's. */
@@ -1089,6 +1202,7 @@ load_text(struct classifier *c, const char *text, size_t len,
 	free(c->rules);
 	c->rules = rules;
 	c->nrules += n;
+	walk_index(c);
 	return 0;
 }
 
@@ -1107,9 +1221,13 @@ classify_new(void)
 void
 classify_free(struct classifier *c)
 {
+	int slot;
+
 	if (c == NULL)
 		return;
 	rules_free(c->rules, c->nrules);
+	for (slot = 0; slot < STATUS_SLOTS; slot++)
+		free(c->walk[slot]);
 	free(c);
 }
 

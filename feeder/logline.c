@@ -148,10 +148,16 @@ logline_exim_time(const char *s, size_t len, int64_t *t)
 
 static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
 
-/* "Nov 22 19:45:46" or "Nov  2 19:45:46", optional fraction. */
+/*
+ * "Nov 22 19:45:46" or "Nov  2 19:45:46", optional fraction.  The time
+ * depends on those 15 bytes and now only, and lines come many to the
+ * second: the last answer is kept.
+ */
 static size_t
 bsd_time(const char *s, size_t len, int64_t now, int64_t *t)
 {
+	static char last[15];
+	static int64_t lastnow = -1, lastt;
 	int mo, d, h, mi, sec, y;
 	const char *m;
 	size_t i;
@@ -161,8 +167,13 @@ bsd_time(const char *s, size_t len, int64_t now, int64_t *t)
 	if (len < 15 || s[3] != ' ' || s[6] != ' ' || s[9] != ':' ||
 	    s[12] != ':')
 		return 0;
+	i = 15 + fraction(s + 15, len - 15);
+	if (now == lastnow && memcmp(s, last, sizeof(last)) == 0) {
+		*t = lastt;
+		return i;
+	}
 	for (m = months; *m; m += 3)
-		if (memcmp(m, s, 3) == 0)
+		if (m[0] == s[0] && m[1] == s[1] && m[2] == s[2])
 			break;
 	if (*m == '\0')
 		return 0;
@@ -175,7 +186,6 @@ bsd_time(const char *s, size_t len, int64_t now, int64_t *t)
 	if (!digits(s + 7, 2, &h) || !digits(s + 10, 2, &mi) ||
 	    !digits(s + 13, 2, &sec) || !valid_time(mo, d, h, mi, sec))
 		return 0;
-	i = 15 + fraction(s + 15, len - 15);
 	/* The year of now, asked once per distinct now. */
 	{
 		static time_t cnow = -1;
@@ -191,31 +201,60 @@ bsd_time(const char *s, size_t len, int64_t now, int64_t *t)
 	*t = mk_local(y, mo, d, h, mi, sec);
 	if (*t > now + 86400)	/* December's lines read in January */
 		*t = mk_local(y - 1, mo, d, h, mi, sec);
+	memcpy(last, s, sizeof(last));
+	lastnow = now;
+	lastt = *t;
 	return i;
 }
 
-static int
-is_tagchar(char c)
-{
-	return c > ' ' && c != '[' && c != ':' && c < 0x7f;
-}
+/*
+ * The bytes a tag (program name) is made of: printable ASCII but '['
+ * and ':'.  A table, as it is asked for each byte of each line.
+ */
+static const unsigned char tagchar[256] = {
+	/* 0x00-0x1f: control characters; 0x20: space */
+	['!'] = 1, ['"'] = 1, ['#'] = 1, ['$'] = 1, ['%'] = 1, ['&'] = 1,
+	['\''] = 1, ['('] = 1, [')'] = 1, ['*'] = 1, ['+'] = 1, [','] = 1,
+	['-'] = 1, ['.'] = 1, ['/'] = 1,
+	['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1,
+	['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
+	/* not ':' */
+	[';'] = 1, ['<'] = 1, ['='] = 1, ['>'] = 1, ['?'] = 1, ['@'] = 1,
+	['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+	['G'] = 1, ['H'] = 1, ['I'] = 1, ['J'] = 1, ['K'] = 1, ['L'] = 1,
+	['M'] = 1, ['N'] = 1, ['O'] = 1, ['P'] = 1, ['Q'] = 1, ['R'] = 1,
+	['S'] = 1, ['T'] = 1, ['U'] = 1, ['V'] = 1, ['W'] = 1, ['X'] = 1,
+	['Y'] = 1, ['Z'] = 1,
+	/* not '[' */
+	['\\'] = 1, [']'] = 1, ['^'] = 1, ['_'] = 1, ['`'] = 1,
+	['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+	['g'] = 1, ['h'] = 1, ['i'] = 1, ['j'] = 1, ['k'] = 1, ['l'] = 1,
+	['m'] = 1, ['n'] = 1, ['o'] = 1, ['p'] = 1, ['q'] = 1, ['r'] = 1,
+	['s'] = 1, ['t'] = 1, ['u'] = 1, ['v'] = 1, ['w'] = 1, ['x'] = 1,
+	['y'] = 1, ['z'] = 1,
+	['{'] = 1, ['|'] = 1, ['}'] = 1, ['~'] = 1
+	/* 0x7f: DEL; 0x80-0xff: not ASCII */
+};
 
-/* "prog[pid]: msg" or "prog: msg" at s; fills prog and msg. */
+/*
+ * "prog[pid]: msg" or "prog: msg" at s; fills prog and msg.  *stop is
+ * set to the end of the run of tag characters at s, tag or not: a word
+ * that is no tag is a host, and the caller goes on from there.
+ */
 static int
-tag(const char *s, const char *end, struct logline *out)
+tag(const char *s, const char *end, struct logline *out, const char **stop)
 {
 	const char *p = s;
 
-	while (p < end && is_tagchar(*p))
+	while (p < end && tagchar[(unsigned char)*p])
 		p++;
+	*stop = p;
 	if (p == s)
 		return 0;
 	out->prog = s;
 	out->proglen = (size_t)(p - s);
 	if (p < end && *p == '[') {
-		while (p < end && *p != ']')
-			p++;
-		if (p == end)
+		if ((p = memchr(p, ']', (size_t)(end - p))) == NULL)
 			return 0;
 		p++;
 	}
@@ -311,31 +350,36 @@ logline_parse(const char *line, size_t len, int64_t now, struct logline *out)
 		if (end - p >= 2 && p[0] == '1' && p[1] == ' ')
 			return rfc5424(p + 2, end, out);
 	}
-	/* Exim's own log: "YYYY-MM-DD HH:MM:SS ..." */
-	if ((n = iso_time(p, (size_t)(end - p), ' ', &out->time, 0)) > 0 &&
-	    p + n < end && p[n] == ' ') {
-		out->prog = "exim";
-		out->proglen = 4;
-		out->msg = p + n + 1;
-		out->msglen = (size_t)(end - out->msg);
-		return RB_OK;
-	}
-	if ((n = iso_time(p, (size_t)(end - p), 'T', &out->time, 0)) == 0 &&
-	    (n = bsd_time(p, (size_t)(end - p), now, &out->time)) == 0)
+	/* An ISO time starts with a digit, an RFC 3164 one with a month. */
+	if (p < end && *p >= '0' && *p <= '9') {
+		/* Exim's own log: "YYYY-MM-DD HH:MM:SS ..." */
+		if ((n = iso_time(p, (size_t)(end - p), ' ', &out->time,
+		    0)) > 0 && p + n < end && p[n] == ' ') {
+			out->prog = "exim";
+			out->proglen = 4;
+			out->msg = p + n + 1;
+			out->msglen = (size_t)(end - out->msg);
+			return RB_OK;
+		}
+		n = iso_time(p, (size_t)(end - p), 'T', &out->time, 0);
+	} else
+		n = bsd_time(p, (size_t)(end - p), now, &out->time);
+	if (n == 0)
 		return RB_EINVAL;
 	p += n;
 	if (p >= end || *p != ' ')
 		return RB_EINVAL;
 	p++;
-	/* A host, unless the tag comes straight after the time. */
-	if (tag(p, end, out))
-		return RB_OK;
+	/* A host, unless the tag comes straight after the time; the host's
+	 * first bytes were read by tag(). */
 	h = p;
+	if (tag(p, end, out, &p))
+		return RB_OK;
 	while (p < end && *p != ' ')
 		p++;
 	out->host = h;
 	out->hostlen = (size_t)(p - h);
-	if (p >= end || !tag(p + 1, end, out))
+	if (p >= end || !tag(p + 1, end, out, &p))
 		return RB_EINVAL;
 	return RB_OK;
 }

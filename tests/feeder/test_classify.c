@@ -982,6 +982,62 @@ test_contrib(void)
 	free(out);
 }
 
+/*
+ * The rules classify() passes over without trying them: those whose
+ * status conditions exclude the status, those whose text~ alternatives
+ * all hold a byte pair the reply lacks.  The answers are those of the
+ * first rule, in order, whose conditions all hold.
+ */
+static void
+test_walk(void)
+{
+	struct classifier *c = classify_new();
+	char err[256], sub[32];
+	int cls, rc;
+
+	rc = classify_load_string(c,
+	    "hard/a !status=deferred|expired text~zorglub\n"
+	    "soft/b status=deferred text~zorglub\n"
+	    "complaint/c status=sent|expired !status=sent text~zorglub\n"
+	    "ip_blocked/d text~\"grey list\"|greylist|\"gray-list\"\n"
+	    "message_rejected/e text~x|xyz text~zorg\n"
+	    "delivered/f text~\"\xc3\x89t\xc3\xa9\"\n"
+	    "soft/g status=expired\n",
+	    "walk", err, sizeof(err));
+	is_int(rc, 0, "walk rules load");
+	cls = classify(c, "bounced", NULL, "550 Zorglub", sub, sizeof(sub));
+	ok(cls == EV_HARD && strcmp(sub, "a") == 0, "negated status list");
+	cls = classify(c, NULL, NULL, "550 ZORGLUB", sub, sizeof(sub));
+	ok(cls == EV_HARD && strcmp(sub, "a") == 0, "status from the code");
+	cls = classify(c, "reject", NULL, "zorglub", sub, sizeof(sub));
+	ok(cls == EV_HARD && strcmp(sub, "a") == 0, "reject is not deferred");
+	cls = classify(c, "deferred", NULL, "zorglub", sub, sizeof(sub));
+	ok(cls == EV_SOFT && strcmp(sub, "b") == 0, "deferred: next rule");
+	cls = classify(c, NULL, NULL, "451 4.7.1 zorglub", sub, sizeof(sub));
+	ok(cls == EV_SOFT && strcmp(sub, "b") == 0, "deferred from the code");
+	cls = classify(c, "expired", NULL, "zorglub", sub, sizeof(sub));
+	ok(cls == EV_COMPLAINT && strcmp(sub, "c") == 0,
+	    "two status conditions");
+	cls = classify(c, "expired", NULL, "550 5.1.1 user unknown", sub,
+	    sizeof(sub));
+	ok(cls == EV_SOFT && strcmp(sub, "g") == 0, "status alone decides");
+	cls = classify(c, "bounced", NULL, "550 Gray-List  in use", sub,
+	    sizeof(sub));
+	ok(cls == EV_IP_BLOCKED && strcmp(sub, "d") == 0,
+	    "alternatives with pairs in common");
+	cls = classify(c, "bounced", NULL, "550 gray list", sub, sizeof(sub));
+	ok(strcmp(sub, "d") != 0, "... none of them");
+	cls = classify(c, "bounced", NULL, "550 x zorg", sub, sizeof(sub));
+	ok(cls == EV_MESSAGE_REJECTED && strcmp(sub, "e") == 0,
+	    "a one-byte alternative");
+	cls = classify(c, "bounced", NULL, "550 zorg", sub, sizeof(sub));
+	ok(strcmp(sub, "e") != 0, "... absent");
+	cls = classify(c, "bounced", NULL, "550 \xc3\x89T\xc3\x89", sub,
+	    sizeof(sub));
+	ok(cls == EV_DELIVERED && strcmp(sub, "f") == 0, "Latin-1 capitals");
+	classify_free(c);
+}
+
 int
 main(void)
 {
@@ -991,6 +1047,7 @@ main(void)
 	test_misc(c);
 	classify_free(c);
 	test_operator();
+	test_walk();
 	test_syntax();
 	test_contrib();
 	return done_testing();

@@ -75,6 +75,38 @@ main(void)
 	    0 && ll.time == 1700470802 && span_is(ll.msg, ll.msglen,
 	    "1rAbCd-0001xY-Ab <= a@b"), "Exim with fraction and zone");
 
+	/* The time of the previous line is kept: not across a change of
+	 * now, nor of the bytes. */
+	ok(parse("Dec 31 23:59:59 relay postfix/smtp[1]: x") == 0 &&
+	    ll.time == 1672531199, "December line read in November");
+	ok(logline_parse("Dec 31 23:59:59 relay postfix/smtp[1]: x", 40,
+	    1704067200, &ll) == 0 && ll.time == 1704067199,
+	    "the same line read in January: the year of now");
+	ok(parse("Dec 31 23:59:58.5 relay postfix/smtp[1]: x") == 0 &&
+	    ll.time == 1672531198, "another second");
+	ok(parse("Dec 31 23:59:58 relay postfix/smtp[1]: x") == 0 &&
+	    ll.time == 1672531198 && span_is(ll.prog, ll.proglen,
+	    "postfix/smtp"), "the same second without fraction");
+
+	/* A host is any word; a tag is made of printable ASCII. */
+	ok(parse("Nov 20 10:00:02 re[lay postfix/smtp: x") == 0 &&
+	    span_is(ll.host, ll.hostlen, "re[lay") &&
+	    span_is(ll.prog, ll.proglen, "postfix/smtp"),
+	    "a host that starts like a tag");
+	ok(parse("Nov 20 10:00:02 re[lay postfix/smtp[1]: x") == 0 &&
+	    ll.host == NULL && span_is(ll.prog, ll.proglen, "re") &&
+	    span_is(ll.msg, ll.msglen, "x"), "... or is one, up to ']:'");
+	ok(parse("Nov 20 10:00:02 r\xc3\xa9lay x: y") == 0 &&
+	    span_is(ll.host, ll.hostlen, "r\xc3\xa9lay") &&
+	    span_is(ll.prog, ll.proglen, "x"), "a host in UTF-8");
+	ok(parse("Nov 20 10:00:02 relay p\xc3\xa9: y") == RB_EINVAL,
+	    "no UTF-8 in a tag");
+	ok(parse("Nov 20 10:00:02 relay p\x7f: y") == RB_EINVAL,
+	    "no DEL in a tag");
+	ok(parse("Nov 20 10:00:02 relay ~!prog/x.y-z_{}: y") == 0 &&
+	    span_is(ll.prog, ll.proglen, "~!prog/x.y-z_{}"),
+	    "punctuation in a tag");
+
 	ok(parse("") == RB_EINVAL, "empty line");
 	ok(parse("garbage without framing") == RB_EINVAL, "no framing");
 	ok(parse("Nov 20 10:00:02") == RB_EINVAL, "time alone");
