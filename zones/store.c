@@ -47,6 +47,8 @@ struct store_txn {
 	int		 self_loaded;
 	struct origin	 self;
 	int		 lstat;		/* statistics kept: 1, not: -1 */
+	/* A write's cursors, opened on first use (txn_cursor). */
+	MDB_cursor	*cur[DB_COUNT];
 };
 
 /* Translate LMDB's errors at the boundary. */
@@ -73,6 +75,36 @@ mdb_err(int rc)
 	case EIO:		return RB_ESYS;
 	}
 	return rc > 0 ? RB_ESYS : RB_ESTORE;
+}
+
+/*
+ * A cursor on db for one lookup or write that calls no callback while
+ * it holds it.  A write keeps one per database to its end (LMDB closes
+ * it with the transaction): no open and close per call, and the next
+ * lookup near the last one stays on its page.  A read gets its own,
+ * for cursor_done() to close.
+ */
+static int
+txn_cursor(struct store_txn *t, int db, MDB_cursor **c)
+{
+	int rc;
+
+	if (t->write && t->cur[db] != NULL) {
+		*c = t->cur[db];
+		return RB_OK;
+	}
+	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[db], c)) != 0)
+		return mdb_err(rc);
+	if (t->write)
+		t->cur[db] = *c;
+	return RB_OK;
+}
+
+static void
+cursor_done(struct store_txn *t, MDB_cursor *c)
+{
+	if (!t->write)
+		mdb_cursor_close(c);
 }
 
 const char *
@@ -175,7 +207,9 @@ store_origin_find_key(struct store_txn *t, const uint8_t pk[32],
 	return rc == RB_ENOENT ? RB_ECORRUPT : rc;
 }
 
-static int listing_update(struct store_txn *, const struct zkey *, int64_t);
+struct evrows;
+static int listing_update(struct store_txn *, const struct zkey *, int64_t,
+    const struct evrows *);
 
 struct relist_ctx {
 	struct store_txn	*t;
@@ -195,7 +229,7 @@ relist_one(const struct record *r, void *arg)
 		return 0;
 	x->last = r->key;
 	x->have = 1;
-	return listing_update(x->t, &r->key, x->now);
+	return listing_update(x->t, &r->key, x->now, NULL);
 }
 
 /* Compute again the listing of every key in origin's record log. */
@@ -659,6 +693,17 @@ evidence_prefix(const struct zkey *k, uint8_t *buf)
 	return 2 + (size_t)k->len;
 }
 
+/* The origin of an evidence row as the policy sees it: one that cannot
+ * be read only observes. */
+static void
+evidence_origin(struct store_txn *t, uint32_t id, struct origin *o)
+{
+	if (store_origin_get(t, id, o) != RB_OK) {
+		memset(o, 0, sizeof(*o));
+		o->trust = TRUST_OBSERVE;
+	}
+}
+
 /* Load every evidence row of k with its origin's trust. */
 static int
 evidence_load(struct store_txn *t, const struct zkey *k, struct evidence *ev,
@@ -674,8 +719,8 @@ evidence_load(struct store_txn *t, const struct zkey *k, struct evidence *ev,
 	int n = 0, rc;
 
 	memset(&o, 0, sizeof(o));
-	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_EVIDENCE], &c)) != 0)
-		return mdb_err(rc);
+	if ((rc = txn_cursor(t, DB_EVIDENCE, &c)) != RB_OK)
+		return rc;
 	while (n < max && (rc = mdb_cursor_get(c, &key, &val, op)) == 0) {
 		const uint8_t *kp = key.mv_data;
 		struct evidence *e = &ev[n];
@@ -692,17 +737,14 @@ evidence_load(struct store_txn *t, const struct zkey *k, struct evidence *ev,
 		}
 		e->rec.origin = e->origin;
 		if (e->origin != cached) {
-			if (store_origin_get(t, e->origin, &o) != RB_OK) {
-				memset(&o, 0, sizeof(o));
-				o.trust = TRUST_OBSERVE;
-			}
+			evidence_origin(t, e->origin, &o);
 			cached = e->origin;
 		}
 		e->trust = o.trust;
 		e->quarantined = (o.flags & ORIGIN_QUARANTINED) != 0;
 		n++;
 	}
-	mdb_cursor_close(c);
+	cursor_done(t, c);
 	if (rc != 0 && rc != MDB_NOTFOUND)
 		return mdb_err(rc);
 	return n;
@@ -729,19 +771,109 @@ evidence_all(struct store_txn *t, const struct zkey *k, struct evidence *few,
 	return n;
 }
 
+/*
+ * The evidence rows of one key as evidence_all() loads them, kept
+ * through a record write: evrows_del() and evrows_put() follow each
+ * change of the key's evidence, so that the listing is computed from
+ * them without reading the rows back.  n < 0: not known, read again.
+ */
+struct evrows {
+	struct evidence	 few[EVIDENCE_FEW];
+	struct evidence	*ev;		/* few, or EVIDENCE_MAX on the heap */
+	int		 n;
+	int		 max;		/* room in ev */
+};
+
+static int
+evrows_load(struct store_txn *t, const struct zkey *k, struct evrows *w)
+{
+	w->n = evidence_all(t, k, w->few, &w->ev);
+	w->max = w->ev == w->few ? EVIDENCE_FEW : EVIDENCE_MAX;
+	return w->n;
+}
+
+static void
+evrows_free(struct evrows *w)
+{
+	if (w->ev != w->few)
+		free(w->ev);
+}
+
+/* As evidence_del(r) leaves them.  A full array may have left rows
+ * unread, which a row less would bring in: then they are read again. */
+static void
+evrows_del(struct evrows *w, const struct record *r)
+{
+	int i, k = 0;
+
+	if (w->n < 0)
+		return;
+	for (i = 0; i < w->n; i++)
+		if (w->ev[i].origin != r->origin ||
+		    (r->reason != 0 && w->ev[i].rec.reason != r->reason))
+			w->ev[k++] = w->ev[i];
+	w->n = k < w->n && w->n == w->max ? -1 : k;
+}
+
+/* As evidence_put(r) leaves them, buf[0..len) being what it stored: the
+ * row decoded from it, in key order (origin, reason). */
+static void
+evrows_put(struct store_txn *t, struct evrows *w, const struct record *r,
+    const uint8_t *buf, size_t len)
+{
+	struct evidence e;
+	struct origin o;
+	int i, same;
+
+	if (w->n < 0)
+		return;
+	for (i = 0; i < w->n; i++)
+		if (w->ev[i].origin > r->origin ||
+		    (w->ev[i].origin == r->origin &&
+		    w->ev[i].rec.reason >= r->reason))
+			break;
+	same = i < w->n && w->ev[i].origin == r->origin &&
+	    w->ev[i].rec.reason == r->reason;
+	memset(&e, 0, sizeof(e));
+	if (record_decode(buf, len, &e.rec) != RB_OK) {
+		/* What a read skips as damaged. */
+		if (same && w->n == w->max)
+			w->n = -1;
+		else if (same) {
+			memmove(&w->ev[i], &w->ev[i + 1],
+			    (size_t)(w->n - i - 1) * sizeof(e));
+			w->n--;
+		}
+		return;
+	}
+	if (!same && w->n == w->max) {
+		w->n = -1;
+		return;
+	}
+	e.origin = e.rec.origin = r->origin;
+	evidence_origin(t, r->origin, &o);
+	e.trust = o.trust;
+	e.quarantined = (o.flags & ORIGIN_QUARANTINED) != 0;
+	if (!same) {
+		memmove(&w->ev[i + 1], &w->ev[i],
+		    (size_t)(w->n - i) * sizeof(e));
+		w->n++;
+	}
+	w->ev[i] = e;
+}
+
 int
 store_evidence_foreach(struct store_txn *t, const struct zkey *k,
     evidence_fn fn, void *arg)
 {
-	struct evidence few[EVIDENCE_FEW], *ev;
-	int n, i, ret = 0;
+	struct evrows w;
+	int i, ret = 0;
 
-	if ((n = evidence_all(t, k, few, &ev)) < 0)
-		return n;
-	for (i = 0; i < n && ret == 0; i++)
-		ret = fn(&ev[i], arg);
-	if (ev != few)
-		free(ev);
+	if (evrows_load(t, k, &w) < 0)
+		return w.n;
+	for (i = 0; i < w.n && ret == 0; i++)
+		ret = fn(&w.ev[i], arg);
+	evrows_free(&w);
 	return ret;
 }
 
@@ -750,33 +882,50 @@ store_evidence_foreach(struct store_txn *t, const struct zkey *k,
 #define LX_KEYLEN	(2 + 1 + 1 + 8)
 #define LD_KEYLEN	(2 + 1 + 4)
 
+/* The change of one "lx" bucket: listings taken out, then put in. */
+struct lx_change {
+	uint8_t		code;
+	int64_t		expires;
+	uint8_t		out, in;
+};
+#define LX_CHANGES	(2 * (LISTING_MAX + 1))
+
+/* Write one bucket's change: one lookup and at most one write, leaving
+ * what taking one away (never below zero, whatever a damaged entry did
+ * before) per listing out, then adding one per listing in, would. */
 static int
-lx_add(struct store_txn *t, int zone, int code, int64_t expires, int delta)
+lx_apply(struct store_txn *t, int zone, const struct lx_change *x)
 {
 	uint8_t kbuf[LX_KEYLEN], vbuf[8];
 	MDB_val key = { sizeof(kbuf), kbuf }, val;
-	uint64_t n = 0;
-	int rc;
+	MDB_cursor *c;
+	uint64_t n = 0, was;
+	int rc, i, found;
 
 	memcpy(kbuf, "lx", 2);
 	kbuf[2] = (uint8_t)zone;
-	kbuf[3] = (uint8_t)code;
-	be_put(kbuf + 4, (uint64_t)expires, 8);
-	rc = mdb_get(t->txn, t->s->dbi[DB_META], &key, &val);
-	if (rc == 0 && val.mv_size == 8)
-		n = be_get(val.mv_data, 8);
-	else if (rc != 0 && rc != MDB_NOTFOUND)
+	kbuf[3] = x->code;
+	be_put(kbuf + 4, (uint64_t)x->expires, 8);
+	if ((rc = txn_cursor(t, DB_META, &c)) != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_get(c, &key, &val, MDB_SET)) != 0 &&
+	    rc != MDB_NOTFOUND)
 		return mdb_err(rc);
-	/* Never below zero, whatever a damaged entry did before. */
-	n = delta < 0 && n < (uint64_t)-delta ? 0 : n + (uint64_t)delta;
-	if (n == 0) {
-		rc = mdb_del(t->txn, t->s->dbi[DB_META], &key, NULL);
-		return rc == MDB_NOTFOUND ? RB_OK : mdb_err(rc);
-	}
+	found = rc == 0;
+	if (found && val.mv_size == 8)
+		n = be_get(val.mv_data, 8);
+	was = n;
+	for (i = 0; i < x->out; i++)
+		n = n == 0 ? 0 : n - 1;
+	n += x->in;
+	if (n == 0)
+		return found ? mdb_err(mdb_cursor_del(c, 0)) : RB_OK;
+	if (found && val.mv_size == 8 && n == was)
+		return RB_OK;
 	be_put(vbuf, n, 8);
 	val.mv_size = sizeof(vbuf);
 	val.mv_data = vbuf;
-	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_META], &key, &val, 0));
+	return mdb_err(mdb_cursor_put(c, &key, &val, found ? MDB_CURRENT : 0));
 }
 
 /* The time a key stops being listed: its latest expiry, 0 if never. */
@@ -795,19 +944,39 @@ listing_end(const struct listing *l)
 	return end;
 }
 
-/* Add (delta 1) or take away (-1) the buckets of a stored listing. */
 static int
-lx_account(struct store_txn *t, int zone, const struct listing *l, int delta)
+lx_note(struct lx_change *x, int n, int code, int64_t expires, int in)
 {
-	int i, rc;
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (x[i].code == code && x[i].expires == expires)
+			break;
+	if (i == n) {
+		x[n].code = (uint8_t)code;
+		x[n].expires = expires;
+		x[n].out = x[n].in = 0;
+		n++;
+	}
+	if (in)
+		x[i].in++;
+	else
+		x[i].out++;
+	return n;
+}
+
+/* Note the buckets of a stored listing, taken out (in 0) or put in (1):
+ * one per reason and one for the key.  Returns the number noted in x. */
+static int
+lx_listing(struct lx_change *x, int n, const struct listing *l, int in)
+{
+	int i;
 
 	if (l->n == 0)
-		return RB_OK;
+		return n;
 	for (i = 0; i < l->n; i++)
-		if ((rc = lx_add(t, zone, l->r[i].reason, l->r[i].expires,
-		    delta)) != RB_OK)
-			return rc;
-	return lx_add(t, zone, 0, listing_end(l), delta);
+		n = lx_note(x, n, l->r[i].reason, l->r[i].expires, in);
+	return lx_note(x, n, 0, listing_end(l), in);
 }
 
 static int
@@ -830,18 +999,23 @@ ld_add(struct store_txn *t, int zone, int64_t now, int listed)
 {
 	uint8_t kbuf[LD_KEYLEN], vbuf[8];
 	MDB_val key = { sizeof(kbuf), kbuf }, val;
+	MDB_cursor *c;
 	uint64_t a = 0, d = 0;
-	int rc;
+	int rc, found;
 
 	memcpy(kbuf, "ld", 2);
 	kbuf[2] = (uint8_t)zone;
 	be_put(kbuf + 3, (uint64_t)(now > 0 ? now / 86400 : 0), 4);
-	rc = mdb_get(t->txn, t->s->dbi[DB_META], &key, &val);
-	if (rc == 0 && val.mv_size == 8) {
+	if ((rc = txn_cursor(t, DB_META, &c)) != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_get(c, &key, &val, MDB_SET)) != 0 &&
+	    rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	found = rc == 0;
+	if (found && val.mv_size == 8) {
 		a = be_get(val.mv_data, 4);
 		d = be_get((const uint8_t *)val.mv_data + 4, 4);
-	} else if (rc != 0 && rc != MDB_NOTFOUND)
-		return mdb_err(rc);
+	}
 	if (listed && a < UINT32_MAX)
 		a++;
 	else if (!listed && d < UINT32_MAX)
@@ -850,7 +1024,30 @@ ld_add(struct store_txn *t, int zone, int64_t now, int listed)
 	be_put(vbuf + 4, d, 4);
 	val.mv_size = sizeof(vbuf);
 	val.mv_data = vbuf;
-	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_META], &key, &val, 0));
+	return mdb_err(mdb_cursor_put(c, &key, &val, found ? MDB_CURRENT : 0));
+}
+
+/* A key's listing went from old to l at now: its buckets move, each read
+ * and written once however many of the two listings it holds, and the
+ * day counts the key if it started or stopped being listed. */
+static int
+lstat_change(struct store_txn *t, int zone, struct listing *old,
+    const struct listing *l, int64_t now)
+{
+	struct lx_change x[LX_CHANGES];
+	int i, n, rc, was;
+
+	if (!same_buckets(old, l)) {
+		n = lx_listing(x, 0, old, 0);
+		n = lx_listing(x, n, l, 1);
+		for (i = 0; i < n; i++)
+			if ((rc = lx_apply(t, zone, &x[i])) != RB_OK)
+				return rc;
+	}
+	was = old->n > 0 && listing_active(old, now) > 0;
+	if (was != (l->n > 0))
+		return ld_add(t, zone, now, l->n > 0);
+	return RB_OK;
 }
 
 static int
@@ -897,11 +1094,16 @@ lstat_backfill(struct store_txn *t, void *arg)
 	while ((rc = mdb_cursor_get(c, &key, &val, MDB_NEXT)) == 0) {
 		const uint8_t *kp = key.mv_data;
 		struct listing l;
+		struct lx_change x[LX_CHANGES];
+		int i, n;
 
 		if (key.mv_size < 2 || kp[0] >= ZONE_COUNT ||
 		    listing_decode(val.mv_data, val.mv_size, &l) != RB_OK)
 			continue;
-		if ((ret = lx_account(t, kp[0], &l, 1)) != RB_OK)
+		n = lx_listing(x, 0, &l, 1);
+		for (i = 0; i < n && ret == RB_OK; i++)
+			ret = lx_apply(t, kp[0], &x[i]);
+		if (ret != RB_OK)
 			break;
 	}
 	mdb_cursor_close(c);
@@ -912,22 +1114,35 @@ lstat_backfill(struct store_txn *t, void *arg)
 	return lsince_put(t->txn, t->s, rb_now());
 }
 
+/* Compute the listing of k again from its evidence: w, the rows as the
+ * caller's write left them, or (NULL) read here. */
 static int
-listing_update(struct store_txn *t, const struct zkey *k, int64_t now)
+listing_update(struct store_txn *t, const struct zkey *k, int64_t now,
+    const struct evrows *w)
 {
-	struct evidence few[EVIDENCE_FEW], *ev;
+	struct evrows own;
 	struct listing l, old;
 	uint8_t kbuf[1 + DOMAIN_MAX + 1], vbuf[LISTING_ENC_MAX];
-	MDB_val key, val;
-	int n, rc, had = 0, was;
+	MDB_cursor *c;
+	MDB_val key, val, nval;
+	int rc, found;
 
-	if ((n = evidence_all(t, k, few, &ev)) < 0)
-		return n;
-	policy_compute(ev, n, now, &l, NULL);
-	if (ev != few)
-		free(ev);
+	if (w == NULL || w->n < 0) {
+		if (evrows_load(t, k, &own) < 0)
+			return own.n;
+		w = &own;
+	}
+	policy_compute(w->ev, w->n, now, &l, NULL);
+	if (w == &own)
+		evrows_free(&own);
 	key.mv_size = listing_key(k, kbuf);
 	key.mv_data = kbuf;
+	if ((rc = txn_cursor(t, DB_LISTING, &c)) != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_get(c, &key, &val, MDB_SET)) != 0 &&
+	    rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	found = rc == 0;
 	/* The statistics follow the change from the stored listing, in a
 	 * store that keeps them (else a later backfill counts them). */
 	if (t->lstat == 0) {
@@ -935,47 +1150,51 @@ listing_update(struct store_txn *t, const struct zkey *k, int64_t now)
 
 		t->lstat = lsince_get(t->txn, t->s, &since) == RB_OK ? 1 : -1;
 	}
-	if (t->lstat > 0) {
-		rc = mdb_get(t->txn, t->s->dbi[DB_LISTING], &key, &val);
-		if (rc == 0)
-			had = listing_decode(val.mv_data, val.mv_size, &old) ==
-			    RB_OK;
-		else if (rc != MDB_NOTFOUND)
-			return mdb_err(rc);
-		if (!had)
-			old.n = 0;
-		if (!same_buckets(&old, &l) &&
-		    ((rc = lx_account(t, k->zone, &old, -1)) != RB_OK ||
-		    (rc = lx_account(t, k->zone, &l, 1)) != RB_OK))
-			return rc;
-		was = old.n > 0 && listing_active(&old, now) > 0;
-		if (was != (l.n > 0) &&
-		    (rc = ld_add(t, k->zone, now, l.n > 0)) != RB_OK)
-			return rc;
+	if (t->lstat > 0 && (!found ||
+	    listing_decode(val.mv_data, val.mv_size, &old) != RB_OK))
+		old.n = 0;
+	/* Written before the statistics, while val points to the page. */
+	if (l.n == 0)
+		rc = found ? mdb_cursor_del(c, 0) : 0;
+	else {
+		nval.mv_size = listing_encode(&l, vbuf, sizeof(vbuf));
+		nval.mv_data = vbuf;
+		if (found && val.mv_size == nval.mv_size &&
+		    memcmp(val.mv_data, vbuf, nval.mv_size) == 0)
+			rc = 0;
+		else
+			rc = mdb_cursor_put(c, &key, &nval,
+			    found ? MDB_CURRENT : 0);
 	}
-	if (l.n == 0) {
-		rc = mdb_del(t->txn, t->s->dbi[DB_LISTING], &key, NULL);
-		return rc == MDB_NOTFOUND ? RB_OK : mdb_err(rc);
-	}
-	val.mv_size = listing_encode(&l, vbuf, sizeof(vbuf));
-	val.mv_data = vbuf;
-	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_LISTING], &key, &val, 0));
+	if (rc != 0)
+		return mdb_err(rc);
+	if (t->lstat > 0)
+		return lstat_change(t, k->zone, &old, &l, now);
+	return RB_OK;
 }
 
+/* Store r as its origin's row for its key and reason; buf[0..len) is
+ * its encoding, as logged. */
 static int
-evidence_put(struct store_txn *t, const struct record *r)
+evidence_put(struct store_txn *t, const struct record *r, const uint8_t *buf,
+    size_t len)
 {
-	uint8_t kbuf[2 + DOMAIN_MAX + 1 + 5], vbuf[RECORD_ENC_MAX];
+	uint8_t kbuf[2 + DOMAIN_MAX + 1 + 5];
 	size_t plen = evidence_prefix(&r->key, kbuf);
+	MDB_cursor *c;
 	MDB_val key, val;
+	int rc;
 
 	be_put(kbuf + plen, r->origin, 4);
 	kbuf[plen + 4] = r->reason;
 	key.mv_size = plen + 5;
 	key.mv_data = kbuf;
-	val.mv_size = record_encode(r, vbuf, sizeof(vbuf));
-	val.mv_data = vbuf;
-	return mdb_err(mdb_put(t->txn, t->s->dbi[DB_EVIDENCE], &key, &val, 0));
+	val.mv_size = len;
+	val.mv_data = (void *)(uintptr_t)buf;
+	/* Where the rows of the key were just read: on that page, likely. */
+	if ((rc = txn_cursor(t, DB_EVIDENCE, &c)) != RB_OK)
+		return rc;
+	return mdb_err(mdb_cursor_put(c, &key, &val, 0));
 }
 
 /* Delete the origin's rows for the key: one reason, or all (reason 0). */
@@ -990,8 +1209,8 @@ evidence_del(struct store_txn *t, const struct record *r)
 
 	be_put(kbuf + plen, r->origin, 4);
 	kbuf[plen + 4] = r->reason;
-	if ((rc = mdb_cursor_open(t->txn, t->s->dbi[DB_EVIDENCE], &c)) != 0)
-		return mdb_err(rc);
+	if ((rc = txn_cursor(t, DB_EVIDENCE, &c)) != RB_OK)
+		return rc;
 	/* Seek again after each delete: simple, and rows per origin are few. */
 	for (;;) {
 		key.mv_size = plen + (r->reason ? 5 : 4);
@@ -1006,7 +1225,6 @@ evidence_del(struct store_txn *t, const struct record *r)
 		if ((rc = mdb_cursor_del(c, 0)) != 0)
 			break;
 	}
-	mdb_cursor_close(c);
 	if (rc == MDB_NOTFOUND)
 		rc = 0;
 	return mdb_err(rc);
@@ -1025,11 +1243,15 @@ self_load(struct store_txn *t)
 	return RB_OK;
 }
 
-int
-store_record_add(struct store_txn *t, struct record *r)
+/* store_record_add(); w, if not NULL, holds the evidence rows of r's key
+ * as read in this transaction, and follows the write. */
+static int
+record_add(struct store_txn *t, struct record *r, struct evrows *w)
 {
 	uint8_t kbuf[12], vbuf[RECORD_ENC_MAX];
 	MDB_val key = { sizeof(kbuf), kbuf }, val;
+	MDB_cursor *c;
+	size_t len;
 	int rc;
 
 	if (!t->write)
@@ -1042,22 +1264,41 @@ store_record_add(struct store_txn *t, struct record *r)
 		return RB_EINVAL;
 	be_put(kbuf, r->origin, 4);
 	be_put(kbuf + 4, r->seq, 8);
-	val.mv_size = record_encode(r, vbuf, sizeof(vbuf));
+	len = record_encode(r, vbuf, sizeof(vbuf));
+	val.mv_size = len;
 	val.mv_data = vbuf;
-	if ((rc = mdb_put(t->txn, t->s->dbi[DB_RECORDS], &key, &val,
-	    MDB_NOOVERWRITE)) != 0)
+	/* An origin's records follow each other: the cursor stays on the
+	 * page of the last one. */
+	if ((rc = txn_cursor(t, DB_RECORDS, &c)) != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_put(c, &key, &val, MDB_NOOVERWRITE)) != 0)
 		return mdb_err(rc);
 	if (r->flags & REC_DELETE) {
 		if ((rc = evidence_del(t, r)) != RB_OK)
 			return rc;
+		if (w != NULL)
+			evrows_del(w, r);
 		/* This node's deletion stays as a tombstone that hides older
 		 * peer evidence (policy.h). */
-		if (r->origin == 0 && r->reason == 0 &&
-		    (rc = evidence_put(t, r)) != RB_OK)
+		if (r->origin == 0 && r->reason == 0) {
+			if ((rc = evidence_put(t, r, vbuf, len)) != RB_OK)
+				return rc;
+			if (w != NULL)
+				evrows_put(t, w, r, vbuf, len);
+		}
+	} else {
+		if ((rc = evidence_put(t, r, vbuf, len)) != RB_OK)
 			return rc;
-	} else if ((rc = evidence_put(t, r)) != RB_OK)
-		return rc;
-	return listing_update(t, &r->key, rb_now());
+		if (w != NULL)
+			evrows_put(t, w, r, vbuf, len);
+	}
+	return listing_update(t, &r->key, rb_now(), w);
+}
+
+int
+store_record_add(struct store_txn *t, struct record *r)
+{
+	return record_add(t, r, NULL);
 }
 
 int
@@ -1115,42 +1356,41 @@ store_record_foreach(struct store_txn *t, uint32_t origin, uint64_t from,
 	return ret;
 }
 
-struct find_ctx {
-	uint32_t	 origin;
-	int		 reason;
-	struct record	*out;
-	int		 found;
-	int		 any;
-};
-
-static int
-find_row(const struct evidence *e, void *arg)
+/* This node's row for reason, not a deletion; NULL if none. */
+static const struct record *
+evrows_self(const struct evrows *w, int reason)
 {
-	struct find_ctx *f = arg;
+	const struct record *found = NULL;
+	int i;
 
-	if (!(e->rec.flags & REC_DELETE))
-		f->any = 1;
-	if (e->origin == f->origin && e->rec.reason == f->reason &&
-	    !(e->rec.flags & REC_DELETE)) {
-		*f->out = e->rec;
-		f->found = 1;
-	}
-	return 0;
+	for (i = 0; i < w->n; i++)
+		if (w->ev[i].origin == 0 && w->ev[i].rec.reason == reason &&
+		    !(w->ev[i].rec.flags & REC_DELETE))
+			found = &w->ev[i].rec;
+	return found;
 }
 
-int
-store_assert(struct store_txn *t, const struct zkey *k, int reason,
+/* store_assert(); hourly: store_assert_hourly(). */
+static int
+assert_key(struct store_txn *t, const struct zkey *k, int reason,
     const struct status *st, int64_t now, int64_t expires_in,
-    uint32_t count, int scope)
+    uint32_t count, int scope, int hourly)
 {
-	struct record old, r;
-	struct find_ctx f = { 0, reason, &old, 0, 0 };
+	struct evrows w;
+	const struct record *old;
+	struct record r;
 	int rc;
 
 	if (!reason_valid(k->zone, reason))
 		return RB_EINVAL;
-	if ((rc = store_evidence_foreach(t, k, find_row, &f)) < 0)
-		return rc;
+	if (evrows_load(t, k, &w) < 0)
+		return w.n;
+	old = evrows_self(&w, reason);
+	if (hourly && old != NULL && old->last >= hour_floor(now) &&
+	    (old->expires == 0 || old->expires >= now + expires_in - 3600)) {
+		evrows_free(&w);
+		return RB_EEXIST;
+	}
 	memset(&r, 0, sizeof(r));
 	r.key = *k;
 	r.reason = (uint8_t)reason;
@@ -1158,34 +1398,60 @@ store_assert(struct store_txn *t, const struct zkey *k, int reason,
 	if (st)
 		r.status = *st;
 	r.last = hour_floor(now);
-	r.first = f.found && old.first < r.last ? old.first : r.last;
-	r.count = (f.found ? old.count : 0) + count;
-	if (f.found && old.count > UINT32_MAX - count)
+	r.first = old && old->first < r.last ? old->first : r.last;
+	r.count = (old ? old->count : 0) + count;
+	if (old && old->count > UINT32_MAX - count)
 		r.count = UINT32_MAX;
 	/* Round expiry up to the hour so that it never ends early. */
 	r.expires = expires_in > 0 ? hour_floor(now + expires_in + 3599) : 0;
-	return store_record_add(t, &r);
+	/* The rows read here give the listing: they are read once. */
+	rc = record_add(t, &r, &w);
+	evrows_free(&w);
+	return rc;
+}
+
+int
+store_assert(struct store_txn *t, const struct zkey *k, int reason,
+    const struct status *st, int64_t now, int64_t expires_in,
+    uint32_t count, int scope)
+{
+	return assert_key(t, k, reason, st, now, expires_in, count, scope, 0);
+}
+
+int
+store_assert_hourly(struct store_txn *t, const struct zkey *k, int reason,
+    const struct status *st, int64_t now, int64_t expires_in,
+    uint32_t count, int scope)
+{
+	return assert_key(t, k, reason, st, now, expires_in, count, scope, 1);
 }
 
 int
 store_retract(struct store_txn *t, const struct zkey *k, int reason,
     int64_t now, int scope)
 {
-	struct record r, dummy;
-	struct find_ctx f = { 0, reason, &dummy, 0, 0 };
-	int rc;
+	struct evrows w;
+	struct record r;
+	int rc, i, any = 0;
 
-	if ((rc = store_evidence_foreach(t, k, find_row, &f)) < 0)
-		return rc;
-	if (reason ? !f.found : !f.any)
+	if (evrows_load(t, k, &w) < 0)
+		return w.n;
+	for (i = 0; i < w.n; i++)
+		if (!(w.ev[i].rec.flags & REC_DELETE))
+			any = 1;
+	if (reason ? evrows_self(&w, reason) == NULL : !any) {
+		evrows_free(&w);
 		return RB_ENOENT;
+	}
 	memset(&r, 0, sizeof(r));
 	r.key = *k;
 	r.reason = (uint8_t)reason;
 	r.flags = REC_DELETE;
 	r.scope = (uint8_t)scope;
 	r.first = r.last = hour_floor(now);
-	return store_record_add(t, &r);
+	rc = record_add(t, &r, &w);
+	evrows_free(&w);
+	return rc;
 }
 
 /* Less than DISK_LOW free for us on the store's file system. */

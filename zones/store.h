@@ -206,6 +206,14 @@ int	store_origin_add(struct store_txn *, struct origin *o);
 int	store_assert(struct store_txn *, const struct zkey *k, int reason,
 	    const struct status *st, int64_t now, int64_t expires_in,
 	    uint32_t count, int scope);
+/* store_assert(), at most once an hour: RB_EEXIST, and nothing written,
+ * if this node's row for reason was last seen in the hour of now with
+ * an expiry that is never, or not before now + expires_in - 3600.
+ * Reads the evidence of k once, where a check by the caller before
+ * store_assert() reads it twice. */
+int	store_assert_hourly(struct store_txn *, const struct zkey *k,
+	    int reason, const struct status *st, int64_t now,
+	    int64_t expires_in, uint32_t count, int scope);
 /* This node withdraws reason (0: all) for k.  With reason 0 the deletion
  * stays as a tombstone that also hides older peer evidence (policy.h).
  * RB_ENOENT if there is nothing to withdraw: no evidence of this node for

@@ -1053,6 +1053,614 @@ test_foreign(void)
 	rm_rf(dir);
 }
 
+/* store_assert_hourly(), and the feeder's check before store_assert()
+ * that it stands for. */
+struct hourly_arg {
+	struct assert_arg	a;
+	int			hourly;
+};
+
+static int
+self_row_fn(const struct evidence *e, void *arg)
+{
+	struct record *r = arg;
+
+	if (e->origin == 0 && e->rec.reason == r->reason &&
+	    !(e->rec.flags & REC_DELETE))
+		*r = e->rec;
+	return 0;
+}
+
+static int
+do_hourly(struct store_txn *t, void *arg)
+{
+	struct hourly_arg *h = arg;
+	struct assert_arg *a = &h->a;
+	struct record r;
+	int rc;
+
+	if (h->hourly)
+		return store_assert_hourly(t, &a->k, a->reason, &a->st, a->now,
+		    a->expires_in, a->count, a->scope);
+	memset(&r, 0, sizeof(r));
+	r.reason = (uint8_t)a->reason;
+	r.first = -1;
+	if ((rc = store_evidence_foreach(t, &a->k, self_row_fn, &r)) < 0)
+		return rc;
+	if (r.first >= 0 && r.last >= hour_floor(a->now) &&
+	    (r.expires == 0 || r.expires >= a->now + a->expires_in - 3600))
+		return RB_EEXIST;
+	return store_assert(t, &a->k, a->reason, &a->st, a->now,
+	    a->expires_in, a->count, a->scope);
+}
+
+static int
+hourly1(struct store *s, int hourly, const struct zkey *k, int reason,
+    int64_t now, int64_t expires_in)
+{
+	struct hourly_arg h;
+
+	memset(&h, 0, sizeof(h));
+	h.hourly = hourly;
+	h.a.k = *k;
+	h.a.reason = reason;
+	h.a.st.klass = 5;
+	h.a.now = now;
+	h.a.expires_in = expires_in;
+	h.a.count = 1;
+	h.a.scope = SCOPE_FEDERATION;
+	return store_write(s, do_hourly, &h);
+}
+
+/* Records of this node and evidence rows of a key as bytes. */
+struct dump {
+	uint8_t	buf[8192];
+	size_t	len;
+};
+
+static int
+dump_record(const struct record *r, void *arg)
+{
+	struct dump *d = arg;
+
+	if (d->len + RECORD_ENC_MAX <= sizeof(d->buf))
+		d->len += record_encode(r, d->buf + d->len, RECORD_ENC_MAX);
+	return 0;
+}
+
+static int
+dump_evidence(const struct evidence *e, void *arg)
+{
+	return dump_record(&e->rec, arg);
+}
+
+static void
+dump_key(struct store *s, const struct zkey *k, struct dump *d)
+{
+	struct store_txn *t = store_read(s);
+	struct listing l;
+
+	d->len = 0;
+	if (t == NULL)
+		return;
+	store_record_foreach(t, 0, 1, UINT64_MAX, dump_record, d);
+	store_evidence_foreach(t, k, dump_evidence, d);
+	if (store_listing_get(t, k, &l) == RB_OK)
+		d->len += listing_encode(&l, d->buf + d->len,
+		    sizeof(d->buf) - d->len);
+	store_read_end(s);
+}
+
+static void
+test_assert_hourly(void)
+{
+	static const struct {
+		int	reason;
+		int64_t	now, expires_in;
+		int	rc;
+		const char *what;
+	} steps[] = {
+		{ 2, NOW + 10, 90 * DAY, RB_OK, "first assertion" },
+		{ 2, NOW + 1200, 90 * DAY, RB_EEXIST, "again in the hour" },
+		{ 2, NOW + 1800, 90 * DAY + 2 * H, RB_OK,
+		    "in the hour, expiry two hours later" },
+		{ 2, NOW + 2000, 90 * DAY + H, RB_EEXIST,
+		    "in the hour, expiry at most an hour later" },
+		{ 2, NOW + 2100, DAY, RB_EEXIST, "in the hour, expiry earlier" },
+		{ 2, NOW + H, 90 * DAY, RB_OK, "the next hour" },
+		{ 4, NOW + H + 5, DAY, RB_OK, "another reason" },
+		{ 10, NOW + H, 0, RB_OK, "never expiring" },
+		{ 10, NOW + H + 60, DAY, RB_EEXIST,
+		    "never expiring, in the hour" },
+		{ 6, NOW + H, DAY, RB_EINVAL, "reason 6 refused in rcpt" },
+		{ 2, NOW + 3 * H, 90 * DAY, RB_OK, "two hours later" },
+	};
+	char adir[4200];
+	struct store *a, *b;
+	struct zkey k = key(ZONE_RCPT, "hourly@example.org");
+	static struct dump da, db;
+	struct listing l;
+	size_t i;
+
+	/* a through store_assert_hourly, b through the check. */
+	snprintf(adir, sizeof(adir), "%s", fresh_dir());
+	a = open_ok(adir, 0, 0);
+	b = open_ok(fresh_dir(), 0, 0);
+	ok(a != NULL && b != NULL, "open two stores");
+	if (a == NULL || b == NULL)
+		return;
+	for (i = 0; i < sizeof(steps) / sizeof(steps[0]); i++) {
+		is_int(hourly1(a, 1, &k, steps[i].reason, steps[i].now,
+		    steps[i].expires_in), steps[i].rc, "hourly: %s",
+		    steps[i].what);
+		hourly1(b, 0, &k, steps[i].reason, steps[i].now,
+		    steps[i].expires_in);
+		dump_key(a, &k, &da);
+		dump_key(b, &k, &db);
+		ok(da.len > 0 && da.len == db.len &&
+		    memcmp(da.buf, db.buf, da.len) == 0,
+		    "... records, evidence and listing as the check and "
+		    "store_assert leave them");
+	}
+	is_int(last_seq(a, 0), 6, "six records: the skipped wrote none");
+	get(a, &k, &l);
+	ok(l.n == 3 && l.r[0].reason == 2 && l.r[0].count == 4,
+	    "reason 2 counted four times");
+
+	/* Only this node's row counts, and not a deletion. */
+	is_int(retract1(a, &k, 2, NOW + 3 * H), RB_OK, "retract reason 2");
+	is_int(hourly1(a, 1, &k, 2, NOW + 3 * H, 90 * DAY), RB_OK,
+	    "hourly after a retraction in the hour: asserted");
+	get(a, &k, &l);
+	ok(l.n == 3 && l.r[0].count == 1, "a fresh row (count 1)");
+	store_close(a);
+	store_close(b);
+	rm_rf(adir);
+	rm_rf(tmpl);
+}
+
+/*
+ * The listing statistics, exact: after every write the "lx" buckets in
+ * `meta` are those of the listing table, "ld" counts each key that
+ * started or stopped being listed, and every listing is what the policy
+ * computes from the key's stored evidence.
+ */
+struct lstat_state {
+	uint64_t	listed[ZONE_COUNT], delisted[ZONE_COUNT];
+	int		fresh_bad;
+};
+
+static int
+listed_now(struct store *s, const struct zkey *k)
+{
+	struct listing l;
+
+	return get(s, k, &l) == RB_OK && listing_active(&l, NOW) > 0;
+}
+
+#define EV_ROWS	300
+struct ev_rows {
+	int		n;
+	struct evidence	ev[EV_ROWS];
+};
+
+static int
+ev_collect(const struct evidence *e, void *arg)
+{
+	struct ev_rows *r = arg;
+
+	if (r->n < EV_ROWS)
+		r->ev[r->n++] = *e;
+	return 0;
+}
+
+/* 1 if the stored listing of k is the policy's on its stored evidence. */
+static int
+listing_fresh(struct store *s, const struct zkey *k)
+{
+	static struct ev_rows rows;
+	uint8_t want[LISTING_ENC_MAX], got[LISTING_ENC_MAX];
+	size_t wl, gl = 0;
+	struct listing l;
+	struct store_txn *t = store_read(s);
+	int rc;
+
+	if (t == NULL)
+		return 0;
+	rows.n = 0;
+	store_evidence_foreach(t, k, ev_collect, &rows);
+	policy_compute(rows.ev, rows.n, NOW, &l, NULL);
+	wl = l.n ? listing_encode(&l, want, sizeof(want)) : 0;
+	memset(&l, 0, sizeof(l));
+	if ((rc = store_listing_get(t, k, &l)) == RB_OK)
+		gl = listing_encode(&l, got, sizeof(got));
+	store_read_end(s);
+	if (wl == 0)
+		return rc == RB_ENOENT;
+	return rc == RB_OK && wl == gl && memcmp(want, got, wl) == 0;
+}
+
+/* Before and after a write on k: what "ld" must count. */
+static void
+lstat_step(struct store *s, struct lstat_state *st, const struct zkey *k,
+    int before)
+{
+	int after = listed_now(s, k);
+
+	if (before != after) {
+		if (after)
+			st->listed[k->zone]++;
+		else
+			st->delisted[k->zone]++;
+	}
+	if (!listing_fresh(s, k)) {
+		st->fresh_bad++;
+		printf("# listing of key %d/%d is not the policy's\n",
+		    k->zone, k->data[0]);
+	}
+}
+
+struct peer_rows {
+	uint32_t	origin;	/* first origin, one row each */
+	int		n;
+	struct zkey	k;
+	int		reason;
+	int64_t		last, expires;
+};
+
+static int
+do_peer_rows(struct store_txn *t, void *arg)
+{
+	struct peer_rows *p = arg;
+	struct record r;
+	int i, rc;
+
+	for (i = 0; i < p->n; i++) {
+		memset(&r, 0, sizeof(r));
+		r.origin = p->origin + (uint32_t)i;
+		r.seq = 1 + (uint64_t)NOW;	/* one a peer in this test */
+		r.key = p->k;
+		r.reason = (uint8_t)p->reason;
+		r.scope = SCOPE_FEDERATION;
+		r.first = r.last = p->last;
+		r.expires = p->expires;
+		r.count = 1;
+		if ((rc = store_record_add(t, &r)) != RB_OK)
+			return rc;
+	}
+	return RB_OK;
+}
+
+static int
+do_origin_add(struct store_txn *t, void *arg)
+{
+	return store_origin_add(t, arg);
+}
+
+static int
+do_origin_put(struct store_txn *t, void *arg)
+{
+	return store_origin_put(t, arg);
+}
+
+struct bucket {
+	int		zone, code;
+	int64_t		expires;
+	uint64_t	n;
+};
+
+static int
+bucket_add(struct bucket *b, int nb, int max, int zone, int code,
+    int64_t expires, uint64_t n)
+{
+	int i;
+
+	for (i = 0; i < nb; i++)
+		if (b[i].zone == zone && b[i].code == code &&
+		    b[i].expires == expires) {
+			b[i].n += n;
+			return nb;
+		}
+	if (nb == max)
+		return nb;
+	b[nb].zone = zone;
+	b[nb].code = code;
+	b[nb].expires = expires;
+	b[nb].n = n;
+	return nb + 1;
+}
+
+/* With the store closed: the differences between the "lx" entries and
+ * the buckets of the listing table, and the "ld" entry of day; -1 if
+ * the environment cannot be read. */
+static int
+lstat_read(const char *dir, uint32_t day, uint64_t listed[ZONE_COUNT],
+    uint64_t delisted[ZONE_COUNT])
+{
+	static struct bucket want[256], got[256];
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dl, dm;
+	MDB_cursor *c;
+	MDB_val k, v;
+	int nw = 0, ng = 0, i, j, diff = 0, rc;
+
+	if (mdb_env_create(&env) != 0)
+		return -1;
+	mdb_env_set_maxdbs(env, 32);
+	if (mdb_env_open(env, dir, MDB_RDONLY, 0640) != 0 ||
+	    mdb_txn_begin(env, NULL, MDB_RDONLY, &txn) != 0) {
+		mdb_env_close(env);
+		return -1;
+	}
+	if (mdb_dbi_open(txn, "listing", 0, &dl) != 0 ||
+	    mdb_dbi_open(txn, "meta", 0, &dm) != 0 ||
+	    mdb_cursor_open(txn, dl, &c) != 0) {
+		mdb_txn_abort(txn);
+		mdb_env_close(env);
+		return -1;
+	}
+	while (mdb_cursor_get(c, &k, &v, MDB_NEXT) == 0) {
+		struct listing l;
+		int64_t end = 0;
+		int never = 0, z = ((uint8_t *)k.mv_data)[0];
+
+		if (listing_decode(v.mv_data, v.mv_size, &l) != RB_OK) {
+			diff++;
+			continue;
+		}
+		for (i = 0; i < l.n; i++) {
+			nw = bucket_add(want, nw, 256, z, l.r[i].reason,
+			    l.r[i].expires, 1);
+			never |= l.r[i].expires == 0;
+			if (l.r[i].expires > end)
+				end = l.r[i].expires;
+		}
+		if (l.n > 0)
+			nw = bucket_add(want, nw, 256, z, 0, never ? 0 : end, 1);
+	}
+	mdb_cursor_close(c);
+	rc = mdb_cursor_open(txn, dm, &c);
+	k.mv_size = 2;
+	k.mv_data = "lx";
+	for (j = MDB_SET_RANGE; rc == 0 &&
+	    mdb_cursor_get(c, &k, &v, (MDB_cursor_op)j) == 0; j = MDB_NEXT) {
+		const uint8_t *kp = k.mv_data;
+
+		if (k.mv_size < 2 || memcmp(kp, "lx", 2) != 0)
+			break;
+		if (k.mv_size != 12 || v.mv_size != 8) {
+			diff++;
+			continue;
+		}
+		ng = bucket_add(got, ng, 256, kp[2], kp[3],
+		    (int64_t)be_get(kp + 4, 8), be_get(v.mv_data, 8));
+	}
+	if (rc == 0)
+		mdb_cursor_close(c);
+	for (i = 0; i < nw; i++) {
+		for (j = 0; j < ng; j++)
+			if (got[j].zone == want[i].zone &&
+			    got[j].code == want[i].code &&
+			    got[j].expires == want[i].expires)
+				break;
+		if (j == ng || got[j].n != want[i].n) {
+			printf("# lx %d/%d/%lld: %llu, want %llu\n",
+			    want[i].zone, want[i].code,
+			    (long long)want[i].expires, j == ng ? 0ULL :
+			    (unsigned long long)got[j].n,
+			    (unsigned long long)want[i].n);
+			diff++;
+		}
+	}
+	if (ng != nw) {
+		printf("# %d lx entries, want %d\n", ng, nw);
+		diff++;
+	}
+	for (i = 0; i < ZONE_COUNT; i++) {
+		uint8_t kb[7];
+
+		memcpy(kb, "ld", 2);
+		kb[2] = (uint8_t)i;
+		be_put(kb + 3, day, 4);
+		k.mv_size = sizeof(kb);
+		k.mv_data = kb;
+		listed[i] = delisted[i] = 0;
+		if (mdb_get(txn, dm, &k, &v) == 0 && v.mv_size == 8) {
+			listed[i] = be_get(v.mv_data, 4);
+			delisted[i] = be_get((uint8_t *)v.mv_data + 4, 4);
+		}
+	}
+	mdb_txn_abort(txn);
+	mdb_env_close(env);
+	return diff;
+}
+
+struct lcount_arg {
+	struct listing_counts	*c;
+	int64_t			 now, from;
+};
+
+static int
+lcount_fn(const struct zkey *k, const struct listing *cl, void *arg)
+{
+	struct lcount_arg *a = arg;
+	struct listing l = *cl;
+	int64_t end = 0;
+	int i, never = 0;
+
+	for (i = 0; i < l.n; i++) {
+		never |= l.r[i].expires == 0;
+		if (l.r[i].expires > end)
+			end = l.r[i].expires;
+	}
+	if (listing_active(&l, a->now) == 0) {
+		a->c->expired[k->zone]++;
+		if (!never && end >= a->from)
+			a->c->expired_in[k->zone]++;
+		return 0;
+	}
+	a->c->keys[k->zone]++;
+	for (i = 0; i < l.n; i++)
+		a->c->codes[k->zone][l.r[i].reason]++;
+	return 0;
+}
+
+/* store_listing_counts() at now against a walk of the listing table. */
+static int
+counts_walked(struct store *s, int64_t now)
+{
+	struct listing_counts got, want;
+	struct lcount_arg a = { &want, now, NOW - NOW % DAY };
+	struct store_txn *t = store_read(s);
+	int rc;
+
+	if (t == NULL)
+		return 0;
+	memset(&want, 0, sizeof(want));
+	rc = store_listing_counts(t, now, (uint32_t)(NOW / DAY), UINT32_MAX,
+	    &got);
+	if (rc == RB_OK)
+		rc = store_listing_foreach(t, -1, lcount_fn, &a);
+	store_read_end(s);
+	return rc == RB_OK && got.since != 0 &&
+	    memcmp(got.keys, want.keys, sizeof(want.keys)) == 0 &&
+	    memcmp(got.codes, want.codes, sizeof(want.codes)) == 0 &&
+	    memcmp(got.expired, want.expired, sizeof(want.expired)) == 0 &&
+	    memcmp(got.expired_in, want.expired_in,
+	    sizeof(want.expired_in)) == 0;
+}
+
+static void
+test_listing_stats(void)
+{
+	const char *dir = fresh_dir();
+	struct store *s = open_ok(dir, 0, 0);
+	struct lstat_state st;
+	struct zkey k1 = nkey(1), k2 = nkey(2), k3 = nkey(3), k4 = nkey(4),
+	    k5 = nkey(5), d = key(ZONE_RDOM, "example.net");
+	struct origin full, watch;
+	struct peer_rows p;
+	struct listing l;
+	uint64_t listed[ZONE_COUNT], delisted[ZONE_COUNT];
+	int b, i;
+
+	ok(s != NULL, "open");
+	if (s == NULL)
+		return;
+	memset(&st, 0, sizeof(st));
+#define STEP(k, op) do {						\
+		b = listed_now(s, (k));					\
+		is_int((op), RB_OK, "%s", #op);				\
+		lstat_step(s, &st, (k), b);				\
+	} while (0)
+	/* Asserts and re-asserts: buckets move; a second reason shares
+	 * its key's bucket, one never expiring moves it to 0. */
+	STEP(&k1, assert1(s, &k1, 2, NOW, 90 * DAY, 1));
+	STEP(&k1, assert1(s, &k1, 2, NOW + 2 * H, 90 * DAY, 1));
+	STEP(&k1, assert1(s, &k1, 4, NOW + 2 * H, DAY, 1));
+	STEP(&k1, assert1(s, &k1, 3, NOW + 2 * H, 90 * DAY, 1));
+	STEP(&k2, assert1(s, &k2, 2, NOW, 90 * DAY, 1));
+	STEP(&d, assert1(s, &d, 2, NOW, 30 * DAY, 1));
+	STEP(&k1, assert1(s, &k1, 10, NOW + 2 * H, 0, 1));
+	/* Expired when written: no listing, no change. */
+	STEP(&k3, assert1(s, &k3, 2, NOW - 100 * DAY, 90 * DAY, 1));
+	/* Retracts: one reason, then all; listed again. */
+	STEP(&k1, retract1(s, &k1, 4, NOW + 3 * H));
+	STEP(&k1, retract1(s, &k1, 10, NOW + 3 * H));
+	STEP(&k2, retract1(s, &k2, 0, NOW + 3 * H));
+	STEP(&k2, assert1(s, &k2, 2, NOW + 4 * H, 90 * DAY, 1));
+	STEP(&k3, retract1(s, &k3, 0, NOW + 4 * H));
+
+	/* A full peer stretches k1's expiry; made observe, it stops
+	 * counting (every key it spoke of is computed again). */
+	memset(&full, 0, sizeof(full));
+	snprintf(full.name, sizeof(full.name), "full");
+	full.trust = TRUST_FULL;
+	is_int(store_write(s, do_origin_add, &full), RB_OK, "peer added");
+	memset(&p, 0, sizeof(p));
+	p.origin = full.id;
+	p.n = 1;
+	p.k = k1;
+	p.reason = 2;
+	p.last = NOW;
+	p.expires = NOW + 200 * DAY;
+	STEP(&k1, store_write(s, do_peer_rows, &p));
+	full.trust = TRUST_OBSERVE;
+	STEP(&k1, store_write(s, do_origin_put, &full));
+
+	/* Over EVIDENCE_FEW rows: 20 partial peers, then this node. */
+	for (i = 0; i < 20; i++) {
+		memset(&watch, 0, sizeof(watch));
+		snprintf(watch.name, sizeof(watch.name), "partial%d", i);
+		watch.trust = TRUST_PARTIAL;
+		store_write(s, do_origin_add, &watch);
+		if (i == 0)
+			p.origin = watch.id;
+	}
+	p.n = 20;
+	p.k = k4;
+	p.reason = 3;
+	p.last = NOW - H;
+	p.expires = NOW + 10 * DAY;
+	STEP(&k4, store_write(s, do_peer_rows, &p));
+	STEP(&k4, assert1(s, &k4, 2, NOW, 90 * DAY, 1));
+	STEP(&k4, assert1(s, &k4, 3, NOW, 20 * DAY, 1));
+	STEP(&k4, retract1(s, &k4, 0, NOW + H));
+	STEP(&k4, assert1(s, &k4, 4, NOW + 2 * H, DAY, 1));
+
+	/* EVIDENCE_MAX rows are read of a key: 254 unknown peers (they
+	 * observe) and a full one past them, whose row is read or not as
+	 * this node's rows come and go. */
+	memset(&watch, 0, sizeof(watch));
+	watch.id = 5000;
+	snprintf(watch.name, sizeof(watch.name), "late");
+	is_int(store_write(s, do_origin_put, &watch), RB_OK, "peer 5000");
+	p.origin = 1000;
+	p.n = 254;
+	p.k = k5;
+	p.reason = 2;
+	p.last = NOW;
+	p.expires = NOW + DAY;
+	STEP(&k5, store_write(s, do_peer_rows, &p));
+	p.origin = 5000;
+	p.n = 1;
+	p.reason = 3;
+	STEP(&k5, store_write(s, do_peer_rows, &p));
+	STEP(&k5, assert1(s, &k5, 2, NOW, 90 * DAY, 1));
+	STEP(&k5, assert1(s, &k5, 4, NOW, 90 * DAY, 1));
+	get(s, &k5, &l);
+	ok(l.n == 2 && l.r[0].reason == 2 && l.r[1].reason == 4,
+	    "the 257th row is not read");
+	STEP(&k5, retract1(s, &k5, 2, NOW + H));
+	get(s, &k5, &l);
+	ok(l.n == 2 && l.r[0].reason == 3 && l.r[1].reason == 4,
+	    "one row less: the peer's is read");
+	STEP(&k5, assert1(s, &k5, 2, NOW + H, 90 * DAY, 1));
+	STEP(&k5, retract1(s, &k5, 0, NOW + 2 * H));
+	STEP(&k5, assert1(s, &k5, 4, NOW + 2 * H, DAY, 1));
+#undef STEP
+	is_int(st.fresh_bad, 0,
+	    "every listing is the policy's on its stored evidence");
+	ok(counts_walked(s, NOW), "counts at now as walked");
+	ok(counts_walked(s, NOW + 2 * DAY), "... two days later as walked");
+	ok(counts_walked(s, NOW + 100 * DAY), "... 100 days later");
+	ok(counts_walked(s, NOW + 300 * DAY), "... 300 days later");
+	store_close(s);
+	is_int(lstat_read(dir, (uint32_t)(NOW / DAY), listed, delisted), 0,
+	    "lx buckets are those of the listing table");
+	ok(memcmp(listed, st.listed, sizeof(listed)) == 0 &&
+	    memcmp(delisted, st.delisted, sizeof(delisted)) == 0,
+	    "ld: listed %llu/%llu delisted %llu/%llu (rcpt), as seen",
+	    (unsigned long long)listed[ZONE_RCPT],
+	    (unsigned long long)st.listed[ZONE_RCPT],
+	    (unsigned long long)delisted[ZONE_RCPT],
+	    (unsigned long long)st.delisted[ZONE_RCPT]);
+	ok(st.listed[ZONE_RCPT] >= 4 && st.delisted[ZONE_RCPT] >= 3 &&
+	    st.listed[ZONE_RDOM] == 1, "the case lists and delists");
+	rm_rf(dir);
+}
+
 int
 main(void)
 {
@@ -1067,6 +1675,8 @@ main(void)
 	test_open();
 	test_assert_retract();
 	test_record_log();
+	test_assert_hourly();
+	test_listing_stats();
 	test_iterate();
 	test_map_growth();
 	test_two_processes();
