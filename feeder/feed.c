@@ -29,6 +29,7 @@
 #define READ_MIN	(64 << 10)	/* feed_room() */
 #define READ_MAX	(1 << 20)
 #define CACHE_MAX	65536		/* correlation entries kept in memory */
+#define SPARE_MAX	1024		/* freed ones kept for the next */
 #define EVLOG_KEEP	16
 #define MSGID_CHUNK	4000	/* bytes of KV_MSGID entries in one value */
 #define SWEEP_EVERY	3600
@@ -64,6 +65,8 @@ struct feed {
 	 * of the batch (dirty) and kept while there is room. */
 	struct centry		**bucket;
 	size_t			 nbucket, ncache;
+	struct centry		*spare;		/* freed entries, nspare */
+	size_t			 nspare;
 	int			 cache_suspect;	/* a run did not commit */
 	int			 bulk;
 	struct feed_stats	 run, st;
@@ -147,6 +150,12 @@ feed_free(struct feed *f)
 		return;
 	count_agg_free(f->agg);
 	cache_clear(f, 0);
+	while (f->spare != NULL) {
+		struct centry *e = f->spare;
+
+		f->spare = e->next;
+		free(e);
+	}
 	free(f->peers);
 	free(f->bucket);
 	free(f->unlisted);
@@ -293,6 +302,33 @@ qid_hash(const char *q, size_t n)
 }
 
 /* Drop cached entries: all of them, or only those the store has. */
+/* A message a few lines long: its 1 KiB entry is recycled rather than
+ * allocated and freed each time. */
+static struct centry *
+centry_new(struct feed *f)
+{
+	struct centry *e = f->spare;
+
+	if (e == NULL)
+		return xcalloc(1, sizeof(*e));
+	f->spare = e->next;
+	f->nspare--;
+	memset(e, 0, sizeof(*e));
+	return e;
+}
+
+static void
+centry_free(struct feed *f, struct centry *e)
+{
+	if (f->nspare >= SPARE_MAX) {
+		free(e);
+		return;
+	}
+	e->next = f->spare;
+	f->spare = e;
+	f->nspare++;
+}
+
 static void
 cache_clear(struct feed *f, int clean_only)
 {
@@ -307,7 +343,7 @@ cache_clear(struct feed *f, int clean_only)
 				continue;
 			}
 			*pp = e->next;
-			free(e);
+			centry_free(f, e);
 			f->ncache--;
 		}
 	}
@@ -369,7 +405,7 @@ feed_corr(struct feed *f, const char *qid, size_t qidlen, int create)
 		}
 		return &e->c;
 	}
-	e = xcalloc(1, sizeof(*e));
+	e = centry_new(f);
 	memcpy(e->c.qid, qid, qidlen);
 	rc = create == FEED_CORR_BIRTH ? RB_ENOENT :
 	    store_kv_get(f->txn, KV_CORR, qid, qidlen, &v, &vlen);
@@ -379,7 +415,7 @@ feed_corr(struct feed *f, const char *qid, size_t qidlen, int create)
 		if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
 			f->rc = rc;
 		if (!create) {
-			free(e);
+			centry_free(f, e);
 			return NULL;
 		}
 		memset(&e->c, 0, sizeof(e->c));
@@ -532,7 +568,7 @@ feed_corr_done(struct feed *f, const char *qid, size_t qidlen)
 			f->rc = rc;
 	}
 	*pp = e->next;
-	free(e);
+	centry_free(f, e);
 	f->ncache--;
 }
 
@@ -581,28 +617,23 @@ static void
 list(struct feed *f, const struct zkey *k, int reason,
     const struct status *st, int64_t when)
 {
-	struct self_find s = { reason, { 0 }, 0 };
 	struct unlisted *u = unlisted_slot(f, k);
 	int64_t exp = conf_expiry(f->conf, k->zone, reason);
 	int rc;
 
 	if (f->rc)
 		return;
-	if ((rc = store_evidence_foreach(f->txn, k, self_row, &s)) < 0) {
-		f->rc = rc;
-		return;
-	}
-	if (s.found && s.rec.last >= hour_floor(when) &&
-	    (s.rec.expires == 0 || s.rec.expires >= when + exp - 3600))
+	/* A mail a peer's relay handed us: listed for us alone, reported
+	 * to the peer, which decides what to publish. */
+	rc = store_assert_hourly(f->txn, k, reason, st && st->klass ? st :
+	    NULL, when, exp, 1, f->cur_peer ? SCOPE_LOCAL : f->scope);
+	if (rc == RB_EEXIST)
 		return;
 	if (unlisted_holds(u, k))
 		u->used = 0;
 	if (k->zone == ZONE_RCPT)
 		keyset_add(&f->listed, k->data);
-	/* A mail a peer's relay handed us: listed for us alone, reported
-	 * to the peer, which decides what to publish. */
-	if ((rc = store_assert(f->txn, k, reason, st && st->klass ? st : NULL,
-	    when, exp, 1, f->cur_peer ? SCOPE_LOCAL : f->scope)) != RB_OK) {
+	if (rc != RB_OK) {
 		f->rc = rc;
 		return;
 	}

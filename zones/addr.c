@@ -39,7 +39,9 @@ addr_normalise(const char *in, size_t len, char *out, size_t outsz)
 
 		if (c < 0x20 || c == 0x7f)
 			return RB_EINVAL;
-		out[i] = (char)tolower(c);
+		/* ASCII only, as tolower() in the C locale (the programs
+		 * never set another), without a call per byte. */
+		out[i] = (char)(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
 	}
 	out[len] = '\0';
 	if (memchr(out, '@', len) == NULL)
