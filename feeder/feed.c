@@ -541,11 +541,11 @@ feed_corr_done(struct feed *f, const char *qid, size_t qidlen)
 {
 	struct centry *e, **pp;
 	struct corr *c;
-	uint32_t h;
 	int rc;
 
 	if ((c = feed_corr(f, qid, qidlen, 0)) == NULL)
 		return;
+	e = (struct centry *)(void *)((char *)c - offsetof(struct centry, c));
 	if (c->msgid[0] && !(c->flags & CORR_NOTIFICATION)) {
 		uint8_t mh[20];
 		size_t sl = strlen(c->sender), cl = strlen(c->client);
@@ -558,10 +558,10 @@ feed_corr_done(struct feed *f, const char *qid, size_t qidlen)
 		memcpy(f->mchunk + f->mlen + 8 + sl + 1, c->client, cl + 1);
 		f->mlen += 8 + sl + 1 + cl + 1;
 	}
-	qid_ok(qid, &qidlen);
-	h = qid_hash(qid, qidlen);
-	if ((e = cache_find(f, qid, qidlen, h, &pp)) == NULL)
-		return;
+	/* feed_corr() left it in the cache: unlink it. */
+	for (pp = &f->bucket[e->hash & (f->nbucket - 1)]; *pp != e;
+	    pp = &(*pp)->next)
+		;
 	if (e->in_store) {
 		rc = store_kv_del(f->txn, KV_CORR, e->c.qid, strlen(e->c.qid));
 		if (rc != RB_OK && rc != RB_ENOENT && f->rc == 0)
