@@ -33,7 +33,10 @@
 #define EVLOG_KEEP	16
 #define MSGID_CHUNK	4000	/* bytes of KV_MSGID entries in one value */
 #define SWEEP_EVERY	3600
-#define SWEEP_CHUNK	10000
+#define SWEEP_HISTORY	86400		/* counters and event log: daily */
+#define SWEEP_CHUNK	4096		/* keys deleted a transaction */
+#define SWEEP_VISIT	65536		/* keys looked at a transaction */
+#define SWEEP_KEY_MAX	COUNT_KEY_MAX	/* the longest key swept */
 #define MALFORMED_LOUD	10	/* warnings before going quiet */
 #define PEERS_EVERY	10
 
@@ -70,7 +73,7 @@ struct feed {
 	int			 cache_suspect;	/* a run did not commit */
 	int			 bulk;
 	struct feed_stats	 run, st;
-	int64_t			 last_sweep;
+	int64_t			 last_sweep, last_history;
 	uint64_t		 loud;
 
 	/* Peers whose relays hand us mail (peer.h clients), read again
@@ -1316,29 +1319,52 @@ stats_add(struct feed_stats *to, const struct feed_stats *from)
 	to->batches++;
 }
 
-/* Forget correlation state, Message-IDs and soft-bounce state past their
- * time, a chunk per transaction. */
+/*
+ * Forget what is past its time, a chunk per transaction: correlation
+ * state, Message-IDs and soft-bounce state every hour; once a day, the
+ * daily counters and the event log (rebondctl explain) older than
+ * history-ttl, which name senders, clients and reply texts.  Only the
+ * Message-IDs are in time order; the others are walked from where the
+ * last transaction stopped.
+ */
 struct sweep {
 	struct feed	*f;
 	int64_t		 before;
 	int		 what;
-	uint8_t		(*keys)[64];
+	uint8_t		(*keys)[SWEEP_KEY_MAX];
 	size_t		*klen;
 	int		 n;
+	uint8_t		 from[SWEEP_KEY_MAX];	/* where to go on */
+	size_t		 fromlen;
+	size_t		 seen;
+	int		 more;
 };
 
 static int
 sweep_pick(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 {
 	struct sweep *s = arg;
+	const uint8_t *kp = k;
 	int64_t t;
 
-	if (kl > 64)
+	if (kl > SWEEP_KEY_MAX)
 		return 0;
+	if (s->what != KV_MSGID && s->seen++ == SWEEP_VISIT) {
+		memcpy(s->from, k, kl);
+		s->fromlen = kl;
+		s->more = 1;
+		return 1;
+	}
 	switch (s->what) {
 	case KV_CORR:	t = vl >= 9 ? (int64_t)be_get((const uint8_t *)v + 1,
 			    8) : 0; break;
 	case KV_MSGID:	t = kl >= 8 ? (int64_t)be_get(k, 8) : 0; break;
+	/* kind . len . key . day(4) */
+	case KV_COUNTERS: t = kl >= 6 ? (int64_t)be_get(kp + kl - 4, 4) *
+			    86400 + 86399 : 0; break;
+	/* zone . len . key . time(8) . n(4) */
+	case KV_EVLOG:	t = kl >= 14 ? (int64_t)be_get(kp + kl - 12, 8) : 0;
+			break;
 	default:	t = vl >= 16 ? (int64_t)be_get((const uint8_t *)v + 8,
 			    8) : 0; break;
 	}
@@ -1346,7 +1372,13 @@ sweep_pick(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 		return s->what == KV_MSGID ? 1 : 0;	/* time-ordered */
 	memcpy(s->keys[s->n], k, kl);
 	s->klen[s->n] = kl;
-	return ++s->n == SWEEP_CHUNK;
+	if (++s->n < SWEEP_CHUNK)
+		return 0;
+	/* Go on after it (it is deleted: from it is the same). */
+	memcpy(s->from, k, kl);
+	s->fromlen = kl;
+	s->more = 1;
+	return 1;
 }
 
 static int
@@ -1361,41 +1393,62 @@ run_sweep(struct store_txn *t, void *arg)
 	f->gen_try = f->gen != 0 && id == f->gen + 1 && !f->cache_suspect ?
 	    id : 0;
 	s->n = 0;
-	if ((rc = store_kv_foreach(t, s->what, NULL, 0, sweep_pick, s)) < 0)
+	s->seen = 0;
+	s->more = 0;
+	if (s->what == KV_MSGID || s->fromlen == 0)
+		rc = store_kv_foreach(t, s->what, NULL, 0, sweep_pick, s);
+	else
+		rc = store_kv_range(t, s->what, s->from, s->fromlen,
+		    sweep_pick, s);
+	if (rc < 0)
 		return rc;
-	if (rc == 1 && s->n < SWEEP_CHUNK)
-		rc = 0;
 	for (i = 0; i < s->n; i++)
 		store_kv_del(t, s->what, s->keys[i], s->klen[i]);
 	return RB_OK;
 }
 
+static int64_t
+sweep_ttl(const struct feed *f, int what)
+{
+	switch (what) {
+	case KV_CORR:		return f->conf->corr_ttl;
+	case KV_MSGID:		return f->conf->msgid_ttl;
+	case KV_RSTATE:		return f->conf->soft_window;
+	default:		return f->conf->history_ttl;
+	}
+}
+
 static void
 sweep(struct feed *f)
 {
-	static const int what[] = { KV_CORR, KV_MSGID, KV_RSTATE };
+	static const int what[] = { KV_CORR, KV_MSGID, KV_RSTATE,
+	    KV_COUNTERS, KV_EVLOG };
 	struct sweep s;
 	int64_t now = rb_now();
-	size_t i;
+	size_t i, n = 3;
 
 	if (now - f->last_sweep < SWEEP_EVERY)
 		return;
 	f->last_sweep = now;
+	if (now - f->last_history >= SWEEP_HISTORY) {
+		f->last_history = now;
+		n = sizeof(what) / sizeof(what[0]);
+	}
+	memset(&s, 0, sizeof(s));
 	s.f = f;
 	s.keys = xcalloc(SWEEP_CHUNK, sizeof(*s.keys));
 	s.klen = xcalloc(SWEEP_CHUNK, sizeof(*s.klen));
-	for (i = 0; i < sizeof(what) / sizeof(what[0]); i++) {
+	for (i = 0; i < n; i++) {
 		s.what = what[i];
-		s.before = now - (what[i] == KV_CORR ? f->conf->corr_ttl :
-		    what[i] == KV_MSGID ? f->conf->msgid_ttl :
-		    f->conf->soft_window);
+		s.before = now - sweep_ttl(f, what[i]);
+		s.fromlen = 0;
 		do {
 			int rc = store_write(f->store, run_sweep, &s);
 
 			mirror_end(f, rc);
 			if (rc != RB_OK)
 				break;
-		} while (s.n == SWEEP_CHUNK);
+		} while (s.more);
 	}
 	free(s.keys);
 	free(s.klen);

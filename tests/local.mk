@@ -30,7 +30,8 @@ UNIT_TESTS = \
 	tests/feeder/test_sender \
 	tests/feeder/test_exim \
 	tests/feeder/test_from \
-	tests/feeder/test_keyset
+	tests/feeder/test_keyset \
+	tests/feeder/test_history
 
 check_PROGRAMS += $(UNIT_TESTS) tests/dnsd/rawq
 check_PROGRAMS += tests/e2e/smtpstub
@@ -61,6 +62,7 @@ tests_feeder_test_sender_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_exim_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_from_LDADD = libfeeder.a $(ZONES_LIBS)
 tests_feeder_test_keyset_LDADD = libfeeder.a $(ZONES_LIBS)
+tests_feeder_test_history_LDADD = libfeeder.a $(ZONES_LIBS)
 
 INTEGRATION_TESTS = \
 	tests/dnsd/dns.sh \

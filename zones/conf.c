@@ -176,6 +176,10 @@ static const struct conf_opt opts[] = {
 	  "how long a queue id's sender and client are remembered" },
 	{ "feeder", "msgid-ttl", T_DURATION, O(msgid_ttl), "30d", DAY, NOMAX,
 	  "how long a Message-ID is remembered for complaints" },
+	{ "feeder", "history-ttl", T_DURATION, O(history_ttl), "365d", DAY,
+	  NOMAX, "how long the daily counters (senders, clients, recipient "
+	  "hashes) and the event log behind rebondctl explain are kept; at "
+	  "least [policy] sender-window" },
 
 	{ "sync", "listen", T_LIST, O(sync_listen), "127.0.0.1:8853", 0, 0,
 	  "ADDR:PORT of the sync HTTP server" },
@@ -599,6 +603,13 @@ conf_finish(struct conf *c, char *err, size_t errlen)
 	if (c->ns.n == 0) {
 		snprintf(err, errlen, "zones: ns: at least one name server "
 		    "is needed");
+		return RB_EINVAL;
+	}
+	/* The sender rules read the counters of the whole window. */
+	if (c->history_ttl < c->sender_window) {
+		snprintf(err, errlen, "feeder: history-ttl is shorter than "
+		    "[policy] sender-window, whose counters the sender rules "
+		    "read");
 		return RB_EINVAL;
 	}
 	for (n = 0; n < c->ns.n; n++)

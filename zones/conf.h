@@ -96,6 +96,7 @@ struct conf {
 	int64_t		 batch_delay;
 	int64_t		 corr_ttl;
 	int64_t		 msgid_ttl;
+	int64_t		 history_ttl;
 
 	/* [sync] */
 	struct strlist	 sync_listen;
