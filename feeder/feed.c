@@ -1433,6 +1433,11 @@ sweep(struct feed *f)
 	if (now - f->last_history >= SWEEP_HISTORY) {
 		f->last_history = now;
 		n = sizeof(what) / sizeof(what[0]);
+		/* The sets only grow: start them again from the store. */
+		f->mirror = 0;
+		f->lookups = 0;
+		keyset_free(&f->listed);
+		keyset_free(&f->softs);
 	}
 	memset(&s, 0, sizeof(s));
 	s.f = f;
