@@ -92,14 +92,17 @@ struct feed {
 	struct unlisted		*unlisted;
 
 	/* The recipients the store may hold a listing (of any origin) or
-	 * soft-bounce state for: a delivery to any other costs no lookup.
+	 * soft-bounce state for: a delivery to any other costs no lookup;
+	 * the queue ids it may hold correlation state for: a new message
+	 * under any other costs none either.
 	 * Kept while this process is the store's only writer: each write
 	 * transaction checks that the one before it was ours (gen);
 	 * otherwise these and the memo above are dropped, and the sets
 	 * are read again from the store once the lookups done without
 	 * them have cost about as much (lookups, last_size). */
-	struct keyset		 listed, softs;
-	int			 mirror;	/* listed, softs are valid */
+	struct keyset		 listed, softs, corrs;	/* corrs: queue
+						 * ids in KV_CORR */
+	int			 mirror;	/* the sets are valid */
 	uint32_t		 gen, gen_try;	/* serials: our last commit,
 						 * this transaction */
 	size_t			 lookups, last_size;
@@ -127,6 +130,7 @@ struct centry {
 
 static void run_event(struct feed *, const struct event *);
 static void cache_clear(struct feed *, int);
+static void mirror_check(struct feed *);
 
 struct feed *
 feed_new(const struct conf *c, struct store *s, struct classifier *cls)
@@ -164,6 +168,7 @@ feed_free(struct feed *f)
 	free(f->unlisted);
 	keyset_free(&f->listed);
 	keyset_free(&f->softs);
+	keyset_free(&f->corrs);
 	free(f->buf);
 	free(f->lens);
 	free(f);
@@ -304,6 +309,30 @@ qid_hash(const char *q, size_t n)
 	return h;
 }
 
+/* A queue id's print in f->corrs. */
+static uint64_t
+qid_print(const char *q, size_t n)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	while (n-- > 0)
+		h = (h ^ (uint8_t)*q++) * 1099511628211ULL;
+	return h;
+}
+
+/* May the store hold correlation state under qid? */
+static int
+corr_maybe_stored(struct feed *f, const char *qid, size_t len)
+{
+	const void *v;
+	size_t vl;
+
+	mirror_check(f);
+	if (f->mirror)
+		return keyset_maybe(&f->corrs, qid_print(qid, len));
+	return store_kv_get(f->txn, KV_CORR, qid, len, &v, &vl) == RB_OK;
+}
+
 /* Drop cached entries: all of them, or only those the store has. */
 /* A message a few lines long: its 1 KiB entry is recycled rather than
  * allocated and freed each time. */
@@ -410,8 +439,13 @@ feed_corr(struct feed *f, const char *qid, size_t qidlen, int create)
 	}
 	e = centry_new(f);
 	memcpy(e->c.qid, qid, qidlen);
-	rc = create == FEED_CORR_BIRTH ? RB_ENOENT :
-	    store_kv_get(f->txn, KV_CORR, qid, qidlen, &v, &vlen);
+	if (create == FEED_CORR_BIRTH) {
+		/* An older message's state is not read, but the store's
+		 * copy goes when this message is done. */
+		e->in_store = (uint8_t)corr_maybe_stored(f, qid, qidlen);
+		rc = RB_ENOENT;
+	} else
+		rc = store_kv_get(f->txn, KV_CORR, qid, qidlen, &v, &vlen);
 	if (rc == RB_OK && corr_decode(v, vlen, &e->c) == RB_OK)
 		e->in_store = 1;
 	else {
@@ -474,6 +508,7 @@ corr_put(struct feed *f, const struct corr *c)
 	if ((rc = store_kv_put(f->txn, KV_CORR, c->qid, strlen(c->qid), buf,
 	    (size_t)(p - buf))) != RB_OK && f->rc == 0)
 		f->rc = rc;
+	keyset_add(&f->corrs, qid_print(c->qid, strlen(c->qid)));
 }
 
 /* End of a run: the store gets what changed; room is made if needed. */
@@ -523,6 +558,8 @@ msgid_put(struct feed *f)
 {
 	static uint32_t n, pid;
 	uint8_t k[17];
+	const void *old;
+	size_t oldlen;
 	int rc;
 
 	if (f->mlen == 0)
@@ -531,8 +568,13 @@ msgid_put(struct feed *f)
 	if (pid == 0)
 		pid = (uint32_t)getpid();
 	be_put(k + 8, pid, 4);
-	be_put(k + 12, n++, 4);
 	k[16] = 1;
+	/* Another process of the same pid (a container, an import run
+	 * again) may have written at the same log time: never over it. */
+	do
+		be_put(k + 12, n++, 4);
+	while (store_kv_get(f->txn, KV_MSGID, k, sizeof(k), &old,
+	    &oldlen) == RB_OK);
 	if ((rc = store_kv_append(f->txn, KV_MSGID, k, sizeof(k), f->mchunk,
 	    f->mlen)) != RB_OK && f->rc == 0)
 		f->rc = rc;
@@ -635,7 +677,7 @@ list(struct feed *f, const struct zkey *k, int reason,
 	if (unlisted_holds(u, k))
 		u->used = 0;
 	if (k->zone == ZONE_RCPT)
-		keyset_add(&f->listed, k->data);
+		keyset_add(&f->listed, keyset_print(k->data));
 	if (rc != RB_OK) {
 		f->rc = rc;
 		return;
@@ -668,7 +710,7 @@ delist_if_listed(struct feed *f, const struct zkey *k, int64_t when)
 	if (f->rc || unlisted_holds(u, k))
 		return;
 	if (k->zone == ZONE_RCPT && f->mirror &&
-	    !keyset_maybe(&f->listed, k->data))
+	    !keyset_maybe(&f->listed, keyset_print(k->data)))
 		return;
 	rc = store_listing_get(f->txn, k, &l);
 	if (rc == RB_ENOENT) {
@@ -781,7 +823,7 @@ soft_bounce(struct feed *f, const struct zkey *k, const struct event *ev)
 		f->rc = rc;
 		return;
 	}
-	keyset_add(&f->softs, k->data);
+	keyset_add(&f->softs, keyset_print(k->data));
 	list(f, k, REASON_4, &ev->status, ev->time);
 	if (n >= (uint32_t)f->conf->soft_repeat_count)
 		list(f, k, REASON_3, &ev->status, ev->time);
@@ -807,7 +849,18 @@ mirror_listed(const struct zkey *k, const struct listing *l, void *arg)
 
 	(void)l;
 	if (k->len == HASH_LEN)
-		keyset_add(&f->listed, k->data);
+		keyset_add(&f->listed, keyset_print(k->data));
+	return 0;
+}
+
+static int
+mirror_corr(const void *k, size_t kl, const void *v, size_t vl, void *arg)
+{
+	struct feed *f = arg;
+
+	(void)v;
+	(void)vl;
+	keyset_add(&f->corrs, qid_print(k, kl));
 	return 0;
 }
 
@@ -819,13 +872,14 @@ mirror_soft(const void *k, size_t kl, const void *v, size_t vl, void *arg)
 	(void)v;
 	(void)vl;
 	if (kl == HASH_LEN)
-		keyset_add(&f->softs, k);
+		keyset_add(&f->softs, keyset_print(k));
 	return 0;
 }
 
-/* A delivery is about to ask the store about its recipient: without the
- * sets, count it, and read them once the lookups have cost about what
- * reading them does (their size at the last reading). */
+/* A delivery is about to ask the store about its recipient, or a new
+ * message about its queue id: without the sets, count it, and read them
+ * once the lookups have cost about what reading them does (their size at
+ * the last reading). */
 static void
 mirror_check(struct feed *f)
 {
@@ -835,16 +889,31 @@ mirror_check(struct feed *f)
 		return;
 	keyset_clear(&f->listed);
 	keyset_clear(&f->softs);
+	keyset_clear(&f->corrs);
 	if ((rc = store_listing_foreach(f->txn, ZONE_RCPT, mirror_listed,
 	    f)) < 0 ||
 	    (rc = store_kv_foreach(f->txn, KV_RSTATE, NULL, 0, mirror_soft,
+	    f)) < 0 ||
+	    (rc = store_kv_foreach(f->txn, KV_CORR, NULL, 0, mirror_corr,
 	    f)) < 0) {
 		f->rc = rc;
 		return;
 	}
 	f->mirror = 1;
 	f->lookups = 0;
-	f->last_size = f->listed.n + f->softs.n;
+	f->last_size = f->listed.n + f->softs.n + f->corrs.n;
+}
+
+/* LMDB gives a transaction that writes nothing no number of its own
+ * (the next one gets it again): each of ours writes this, so that its
+ * number is taken and the test below sound. */
+static int
+mirror_mark(struct store_txn *t, uint32_t id)
+{
+	uint8_t v[4];
+
+	be_put(v, id, 4);
+	return store_kv_put(t, KV_FEEDER, "serial", 6, v, sizeof(v));
 }
 
 /* Each of our write transactions: was the one before it ours too?  If
@@ -854,6 +923,7 @@ static void
 mirror_begin(struct feed *f, struct store_txn *t)
 {
 	uint32_t id = store_serial(t);
+	int rc;
 
 	if (f->cache_suspect || f->gen == 0 || id != f->gen + 1) {
 		f->mirror = 0;
@@ -861,6 +931,8 @@ mirror_begin(struct feed *f, struct store_txn *t)
 		memset(f->unlisted, 0, UNLISTED_SLOTS * sizeof(*f->unlisted));
 	}
 	f->gen_try = id;
+	if ((rc = mirror_mark(t, id)) != RB_OK && f->rc == 0)
+		f->rc = rc;
 }
 
 /* After store_write(): rc is its result. */
@@ -889,7 +961,7 @@ recipient(struct feed *f, const struct event *ev, const uint8_t *hash)
 		delist_if_listed(f, &rk, ev->time);
 		if (has_dom)
 			delist_if_listed(f, &dk, ev->time);
-		if (!f->mirror || keyset_maybe(&f->softs, rk.data)) {
+		if (!f->mirror || keyset_maybe(&f->softs, keyset_print(rk.data))) {
 			int rc = store_kv_del(f->txn, KV_RSTATE, rk.data,
 			    rk.len);
 
@@ -1334,6 +1406,8 @@ struct sweep {
 	uint8_t		(*keys)[SWEEP_KEY_MAX];
 	size_t		*klen;
 	int		 n;
+	uint8_t		 start[SWEEP_KEY_MAX];	/* where to begin */
+	size_t		 startlen;
 	uint8_t		 from[SWEEP_KEY_MAX];	/* where to go on */
 	size_t		 fromlen;
 	size_t		 seen;
@@ -1392,9 +1466,15 @@ run_sweep(struct store_txn *t, void *arg)
 	/* It only forgets: what the feeder remembers stays true. */
 	f->gen_try = f->gen != 0 && id == f->gen + 1 && !f->cache_suspect ?
 	    id : 0;
+	if ((rc = mirror_mark(t, id)) != RB_OK)
+		return rc;
 	s->n = 0;
 	s->seen = 0;
 	s->more = 0;
+	/* From where the last committed one stopped, even when
+	 * store_write() runs this again. */
+	memcpy(s->from, s->start, s->startlen);
+	s->fromlen = s->startlen;
 	if (s->what == KV_MSGID || s->fromlen == 0)
 		rc = store_kv_foreach(t, s->what, NULL, 0, sweep_pick, s);
 	else
@@ -1438,6 +1518,7 @@ sweep(struct feed *f)
 		f->lookups = 0;
 		keyset_free(&f->listed);
 		keyset_free(&f->softs);
+		keyset_free(&f->corrs);
 	}
 	memset(&s, 0, sizeof(s));
 	s.f = f;
@@ -1446,13 +1527,15 @@ sweep(struct feed *f)
 	for (i = 0; i < n; i++) {
 		s.what = what[i];
 		s.before = now - sweep_ttl(f, what[i]);
-		s.fromlen = 0;
+		s.startlen = 0;
 		do {
 			int rc = store_write(f->store, run_sweep, &s);
 
 			mirror_end(f, rc);
 			if (rc != RB_OK)
 				break;
+			memcpy(s.start, s.from, s.fromlen);
+			s.startlen = s.fromlen;
 		} while (s.more);
 	}
 	free(s.keys);

@@ -9,13 +9,20 @@
 
 #define KEYSET_MIN	1024
 
-static uint64_t
-fingerprint(const uint8_t key[20])
+uint64_t
+keyset_print(const uint8_t key[20])
 {
 	uint64_t v;
 
 	memcpy(&v, key, sizeof(v));
-	return v != 0 ? v : 1;
+	return v;
+}
+
+/* 0 marks an empty slot. */
+static uint64_t
+fingerprint(uint64_t print)
+{
+	return print != 0 ? print : 1;
 }
 
 static void
@@ -44,9 +51,9 @@ keyset_free(struct keyset *s)
 }
 
 void
-keyset_add(struct keyset *s, const uint8_t key[20])
+keyset_add(struct keyset *s, uint64_t print)
 {
-	if (keyset_maybe(s, key))
+	if (keyset_maybe(s, print))
 		return;
 	if (2 * (s->n + 1) > s->nslot) {
 		size_t n = s->nslot ? 2 * s->nslot : KEYSET_MIN, i;
@@ -59,14 +66,14 @@ keyset_add(struct keyset *s, const uint8_t key[20])
 		s->slot = slot;
 		s->nslot = n;
 	}
-	put(s->slot, s->nslot, fingerprint(key));
+	put(s->slot, s->nslot, fingerprint(print));
 	s->n++;
 }
 
 int
-keyset_maybe(const struct keyset *s, const uint8_t key[20])
+keyset_maybe(const struct keyset *s, uint64_t print)
 {
-	uint64_t v = fingerprint(key);
+	uint64_t v = fingerprint(print);
 	size_t i;
 
 	if (s->nslot == 0)

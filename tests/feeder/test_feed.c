@@ -59,8 +59,7 @@ list_late(struct store_txn *t, void *arg)
 	struct zkey k;
 	int rc;
 
-	(void)arg;
-	if ((rc = zkey_from_text(ZONE_RCPT, "late@example.net", &k)) != RB_OK ||
+	if ((rc = zkey_from_text(ZONE_RCPT, arg, &k)) != RB_OK ||
 	    (rc = store_assert(t, &k, REASON_2, NULL, rb_now(), 0, 1,
 	    SCOPE_LOCAL)) != RB_OK)
 		return rc;
@@ -255,7 +254,7 @@ main(void)
 		    "a delivery forgets our own soft-bounce state");
 		is_str(codes(ZONE_RCPT, "hard@example.net"), "",
 		    "a delivery delists our own listing");
-		is_int(store_write(store, list_late, NULL), 0,
+		is_int(store_write(store, list_late, "late@example.net"), 0,
 		    "another process lists a recipient between two batches");
 		is_str(codes(ZONE_RCPT, "late@example.net"), "2", "listed");
 		delivery(f, "F100000005", "late@example.net", "2.0.0", "sent",
@@ -265,6 +264,30 @@ main(void)
 		    "the delivery delists the other process's listing");
 		ok(!has_rstate("late@example.net"),
 		    "and forgets the other process's soft-bounce state");
+
+		/* LMDB numbers a transaction that writes nothing as the
+		 * next one: once the sets are read again (enough
+		 * deliveries), a batch of other lines, then another
+		 * process's write, must still be seen. */
+		for (i = 0; i < 200; i++) {
+			snprintf(qid, sizeof(qid), "H%09d", i);
+			snprintf(rcpt, sizeof(rcpt), "again%d@example.net",
+			    i);
+			delivery(f, qid, rcpt, "2.0.0", "sent", "250 ok");
+		}
+		is_int(feed_flush(f), 0, "batch: 200 deliveries");
+		feed_str(f, "Nov 21 09:41:00 relay postfix/anvil[9]: "
+		    "statistics: max connection rate 1/60s");
+		is_int(feed_flush(f), 0, "batch: nothing about a message");
+		is_int(store_write(store, list_late, "later@example.net"), 0,
+		    "then another process lists a recipient");
+		delivery(f, "F100000006", "later@example.net", "2.0.0",
+		    "sent", "250 ok");
+		is_int(feed_flush(f), 0, "batch: a delivery to it");
+		is_str(codes(ZONE_RCPT, "later@example.net"), "",
+		    "the delivery delists it");
+		ok(!has_rstate("later@example.net"),
+		    "and forgets its soft-bounce state");
 	}
 
 	/* A short Postfix queue id comes back: the new message starts
@@ -283,6 +306,58 @@ main(void)
 	    "the old message's sender is not blamed");
 	is_int(counter(CNT_CLIENT, "sasl:reused", EV_HARD), 1,
 	    "the new message's client is");
+
+	/* The old message's state in the store goes with the new message
+	 * that reused its id, whether the feeder read it again since a
+	 * restart or not: a third message under the id, logged without a
+	 * client= line (a local submission), inherits nothing. */
+	{
+		int pass;
+
+		for (pass = 0; pass < 2; pass++) {
+			const char *q = pass ? "6A3B2C" : "6A3B2D";
+			char line[512], who[64];
+			int i;
+
+			snprintf(line, sizeof(line), "Nov 21 10:01:00 relay "
+			    "postfix/qmgr[1]: %s: from=<stale%d@asso.example>, "
+			    "size=1, nrcpt=1 (queue active)", q, pass);
+			feed_str(f, line);
+			is_int(feed_flush(f), 0, "batch: a message unfinished");
+			feed_free(f);
+			f = feed_new(&conf, store, cls);
+			/* Pass 1: enough deliveries first for the feeder to
+			 * read what the store holds into its sets. */
+			for (i = 0; pass && i < 100; i++) {
+				char qid[16], rcpt[64];
+
+				snprintf(qid, sizeof(qid), "G%09d", i);
+				snprintf(rcpt, sizeof(rcpt), "more%d@example.net",
+				    i);
+				delivery(f, qid, rcpt, "2.0.0", "sent",
+				    "250 ok");
+			}
+			snprintf(line, sizeof(line), "Nov 21 10:02:00 relay "
+			    "postfix/smtpd[1]: %s: client=mail.asso.example"
+			    "[192.0.2.7]", q);
+			feed_str(f, line);
+			snprintf(line, sizeof(line), "Nov 21 10:02:01 relay "
+			    "postfix/qmgr[1]: %s: removed", q);
+			feed_str(f, line);
+			snprintf(line, sizeof(line), "Nov 21 10:03:00 relay "
+			    "postfix/cleanup[1]: %s: message-id=<local%d@relay>",
+			    q, pass);
+			feed_str(f, line);
+			delivery(f, q, "nobody@example.org", "5.1.1",
+			    "bounced", "550 5.1.1 user unknown");
+			is_int(feed_flush(f), 0, "batch: the id reused twice");
+			snprintf(who, sizeof(who), "stale%d@asso.example", pass);
+			is_int(counter(CNT_SNDR, who, EV_HARD), 0,
+			    pass ? "the third message inherits nothing (sets "
+			    "read from the store)" : "the third message "
+			    "inherits nothing (after a restart)");
+		}
+	}
 
 	/* Correlation survives a restart: the sender of a queue id seen
 	 * by one feeder process is known to the next. */
