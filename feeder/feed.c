@@ -299,17 +299,8 @@ corr_decode(const uint8_t *v, size_t len, struct corr *c)
 	return RB_OK;
 }
 
-static uint32_t
-qid_hash(const char *q, size_t n)
-{
-	uint32_t h = 2166136261u;
-
-	while (n-- > 0)
-		h = (h ^ (uint8_t)*q++) * 16777619u;
-	return h;
-}
-
-/* A queue id's print in f->corrs. */
+/* A queue id's print in f->corrs (FNV-1a); its low half places it in
+ * the cache. */
 static uint64_t
 qid_print(const char *q, size_t n)
 {
@@ -318,6 +309,12 @@ qid_print(const char *q, size_t n)
 	while (n-- > 0)
 		h = (h ^ (uint8_t)*q++) * 1099511628211ULL;
 	return h;
+}
+
+static uint32_t
+qid_hash(const char *q, size_t n)
+{
+	return (uint32_t)qid_print(q, n);
 }
 
 /* May the store hold correlation state under qid? */
