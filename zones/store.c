@@ -890,6 +890,32 @@ struct lx_change {
 };
 #define LX_CHANGES	(2 * (LISTING_MAX + 1))
 
+/* A statistics entry of DB_META read through the write's cursor, left
+ * on it for the update: *found (val then holds its value) or not. */
+static int
+meta_find(struct store_txn *t, MDB_val *key, MDB_val *val, MDB_cursor **c,
+    int *found)
+{
+	int rc;
+
+	if ((rc = txn_cursor(t, DB_META, c)) != RB_OK)
+		return rc;
+	if ((rc = mdb_cursor_get(*c, key, val, MDB_SET)) != 0 &&
+	    rc != MDB_NOTFOUND)
+		return mdb_err(rc);
+	*found = rc == 0;
+	return RB_OK;
+}
+
+/* Its new value: written in place, or added. */
+static int
+meta_put(MDB_cursor *c, MDB_val *key, uint8_t *v, size_t len, int found)
+{
+	MDB_val val = { len, v };
+
+	return mdb_err(mdb_cursor_put(c, key, &val, found ? MDB_CURRENT : 0));
+}
+
 /* Write one bucket's change: one lookup and at most one write, leaving
  * what taking one away (never below zero, whatever a damaged entry did
  * before) per listing out, then adding one per listing in, would. */
@@ -900,32 +926,24 @@ lx_apply(struct store_txn *t, int zone, const struct lx_change *x)
 	MDB_val key = { sizeof(kbuf), kbuf }, val;
 	MDB_cursor *c;
 	uint64_t n = 0, was;
-	int rc, i, found;
+	int rc, found;
 
 	memcpy(kbuf, "lx", 2);
 	kbuf[2] = (uint8_t)zone;
 	kbuf[3] = x->code;
 	be_put(kbuf + 4, (uint64_t)x->expires, 8);
-	if ((rc = txn_cursor(t, DB_META, &c)) != RB_OK)
+	if ((rc = meta_find(t, &key, &val, &c, &found)) != RB_OK)
 		return rc;
-	if ((rc = mdb_cursor_get(c, &key, &val, MDB_SET)) != 0 &&
-	    rc != MDB_NOTFOUND)
-		return mdb_err(rc);
-	found = rc == 0;
 	if (found && val.mv_size == 8)
 		n = be_get(val.mv_data, 8);
 	was = n;
-	for (i = 0; i < x->out; i++)
-		n = n == 0 ? 0 : n - 1;
-	n += x->in;
+	n = (n > x->out ? n - x->out : 0) + x->in;
 	if (n == 0)
 		return found ? mdb_err(mdb_cursor_del(c, 0)) : RB_OK;
 	if (found && val.mv_size == 8 && n == was)
 		return RB_OK;
 	be_put(vbuf, n, 8);
-	val.mv_size = sizeof(vbuf);
-	val.mv_data = vbuf;
-	return mdb_err(mdb_cursor_put(c, &key, &val, found ? MDB_CURRENT : 0));
+	return meta_put(c, &key, vbuf, sizeof(vbuf), found);
 }
 
 /* The time a key stops being listed: its latest expiry, 0 if never. */
@@ -1006,12 +1024,8 @@ ld_add(struct store_txn *t, int zone, int64_t now, int listed)
 	memcpy(kbuf, "ld", 2);
 	kbuf[2] = (uint8_t)zone;
 	be_put(kbuf + 3, (uint64_t)(now > 0 ? now / 86400 : 0), 4);
-	if ((rc = txn_cursor(t, DB_META, &c)) != RB_OK)
+	if ((rc = meta_find(t, &key, &val, &c, &found)) != RB_OK)
 		return rc;
-	if ((rc = mdb_cursor_get(c, &key, &val, MDB_SET)) != 0 &&
-	    rc != MDB_NOTFOUND)
-		return mdb_err(rc);
-	found = rc == 0;
 	if (found && val.mv_size == 8) {
 		a = be_get(val.mv_data, 4);
 		d = be_get((const uint8_t *)val.mv_data + 4, 4);
@@ -1022,9 +1036,7 @@ ld_add(struct store_txn *t, int zone, int64_t now, int listed)
 		d++;
 	be_put(vbuf, a, 4);
 	be_put(vbuf + 4, d, 4);
-	val.mv_size = sizeof(vbuf);
-	val.mv_data = vbuf;
-	return mdb_err(mdb_cursor_put(c, &key, &val, found ? MDB_CURRENT : 0));
+	return meta_put(c, &key, vbuf, sizeof(vbuf), found);
 }
 
 /* A key's listing went from old to l at now: its buckets move, each read
