@@ -95,6 +95,20 @@ delivery(struct feed *f, const char *qid, const char *rcpt, const char *dsn,
 	feed_str(f, line);
 }
 
+/* n deliveries, queue ids PREFIX000000000.., to rcpt0@example.net.. */
+static void
+deliveries(struct feed *f, const char *prefix, const char *rcpt, int n)
+{
+	char qid[32], to[64];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(qid, sizeof(qid), "%s%09d", prefix, i);
+		snprintf(to, sizeof(to), "%s%d@example.net", rcpt, i);
+		delivery(f, qid, to, "2.0.0", "sent", "250 ok");
+	}
+}
+
 int
 main(void)
 {
@@ -230,14 +244,7 @@ main(void)
 	 * it does itself and what others write between its batches must
 	 * both be seen. */
 	{
-		char qid[16], rcpt[64];
-		int i;
-
-		for (i = 0; i < 200; i++) {
-			snprintf(qid, sizeof(qid), "F%09d", i);
-			snprintf(rcpt, sizeof(rcpt), "many%d@example.net", i);
-			delivery(f, qid, rcpt, "2.0.0", "sent", "250 ok");
-		}
+		deliveries(f, "F", "many", 200);
 		delivery(f, "F100000001", "soft@example.net", "4.2.2",
 		    "deferred", "452 4.2.2 mailbox full");
 		delivery(f, "F100000002", "hard@example.net", "5.1.1",
@@ -269,12 +276,7 @@ main(void)
 		 * next one: once the sets are read again (enough
 		 * deliveries), a batch of other lines, then another
 		 * process's write, must still be seen. */
-		for (i = 0; i < 200; i++) {
-			snprintf(qid, sizeof(qid), "H%09d", i);
-			snprintf(rcpt, sizeof(rcpt), "again%d@example.net",
-			    i);
-			delivery(f, qid, rcpt, "2.0.0", "sent", "250 ok");
-		}
+		deliveries(f, "H", "again", 200);
 		is_int(feed_flush(f), 0, "batch: 200 deliveries");
 		feed_str(f, "Nov 21 09:41:00 relay postfix/anvil[9]: "
 		    "statistics: max connection rate 1/60s");
@@ -317,7 +319,6 @@ main(void)
 		for (pass = 0; pass < 2; pass++) {
 			const char *q = pass ? "6A3B2C" : "6A3B2D";
 			char line[512], who[64];
-			int i;
 
 			snprintf(line, sizeof(line), "Nov 21 10:01:00 relay "
 			    "postfix/qmgr[1]: %s: from=<stale%d@asso.example>, "
@@ -328,15 +329,8 @@ main(void)
 			f = feed_new(&conf, store, cls);
 			/* Pass 1: enough deliveries first for the feeder to
 			 * read what the store holds into its sets. */
-			for (i = 0; pass && i < 100; i++) {
-				char qid[16], rcpt[64];
-
-				snprintf(qid, sizeof(qid), "G%09d", i);
-				snprintf(rcpt, sizeof(rcpt), "more%d@example.net",
-				    i);
-				delivery(f, qid, rcpt, "2.0.0", "sent",
-				    "250 ok");
-			}
+			if (pass)
+				deliveries(f, "G", "more", 100);
 			snprintf(line, sizeof(line), "Nov 21 10:02:00 relay "
 			    "postfix/smtpd[1]: %s: client=mail.asso.example"
 			    "[192.0.2.7]", q);
