@@ -156,14 +156,16 @@ wait_for() {
 	done
 }
 
-# free_port: a loopback port nothing listens on (TCP or UDP) and that no
-# earlier call of this test handed out.  Called as $(free_port), in a
+# free_port: a loopback port nothing listens on (TCP or UDP), below the
+# ephemeral range (32768 and up: a client socket could take it between
+# the check and the bind), and that no earlier call of this test handed
+# out.  Called as $(free_port), in a
 # subshell: the ports handed out are kept in a file, not a variable.
 free_port() {
-	_p=$((20000 + ($$ * 13 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 40000))
+	_p=$((20000 + ($$ * 13 + $(date +%N | sed 's/^0*//;s/^$/0/') / 1000) % 12000))
 	[ -s "$T/.ports" ] && _p=$(( $(tail -1 "$T/.ports") + 1 ))
 	for _ in $(seq 500); do
-		_p=$((_p + 1)); [ $_p -gt 60000 ] && _p=20000
+		_p=$((_p + 1)); [ $_p -gt 32000 ] && _p=20000
 		ss -Htuln "sport = :$_p" 2>/dev/null | grep -q . && continue
 		grep -qx "$_p" "$T/.ports" 2>/dev/null && continue
 		echo $_p >> "$T/.ports"
@@ -178,7 +180,7 @@ free_port() {
 # sets PORT and DNSD_PID.  Extra arguments go to rebond-dnsd.
 start_dnsd() {
 	for _try in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + ($$ * 7 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000))
+		PORT=$((20000 + ($$ * 7 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 12000))
 		ls_args="-l 127.0.0.1:$PORT"
 		if [ -z "${NO_V6:-}" ] && ip -6 addr show dev lo 2>/dev/null | grep -q '::1'; then
 			ls_args="$ls_args -l [::1]:$PORT"

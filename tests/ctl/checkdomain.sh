@@ -69,7 +69,7 @@ EOZ
 # unbound on a free port of 127.0.0.1, answering only from the zone above.
 start_unbound() {
 	for _try in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + ($$ * 7 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000))
+		PORT=$((20000 + ($$ * 7 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 12000))
 		cat > "$T/unbound.conf" <<EOC
 server:
 	interface: 127.0.0.1@$PORT

@@ -23,7 +23,7 @@ ok "rebond-sync -n refuses a key others can read" sh -c "! '$SYNC' -d '$STATE' -
 chmod 600 "$STATE/node.key"
 ok "rebond-sync --version" sh -c "'$SYNC' --version | grep -q '^rebond-sync '"
 # First start: a key is made, the node id logged; then it serves.
-sport=$((30000 + $$ % 20000))
+sport=$((20000 + $$ % 12000))
 while ss -Htln "sport = :$sport" | grep -q .; do sport=$((sport + 1)); done
 "$SYNC" -d "$T/s3" -l 127.0.0.1:$sport 2>"$T/err" &
 spid=$!

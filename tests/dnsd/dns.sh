@@ -16,7 +16,7 @@ fi
 # even REFUSED.  Sets PORT and DNSD_PID like start_dnsd.
 serve() {
 	for _try in 1 2 3 4 5 6 7 8 9 10; do
-		PORT=$((20000 + ($$ * 13 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000))
+		PORT=$((20000 + ($$ * 13 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 12000))
 		_v6=
 		[ -n "$HAVE_V6" ] && _v6="-l [::1]:$PORT"
 		"$DNSD" -f -d "$STATE" -l "127.0.0.1:$PORT" \

@@ -33,7 +33,7 @@ CONF="$T/rebond.conf"
 # Start on a free port with NOTIFY_SOCKET, waiting only for READY=1:
 # no query before it.
 for _try in 1 2 3 4 5 6 7 8 9 10; do
-	PORT=$((20000 + ($$ * 11 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 40000))
+	PORT=$((20000 + ($$ * 11 + _try * 7919 + $(date +%N | sed 's/^0*//;s/^$/0/')) % 12000))
 	: > "$T/dnsd.log"
 	# The configuration the reloads will edit.
 	printf '[zones]\nttl = 300\n[dnsd]\nacl = 127.0.0.0/8\nlisten = 127.0.0.1:%s\n' \
